@@ -1,0 +1,149 @@
+"""SkWasmPlugin's in-guest runner: executes one cell of user code per call and describes failures.
+
+Called by the embedding shim (shim.c) as ``run(code, stdin, flags) -> (exit_code, report_json)``.
+The report's shape is documented in runtimes/ABI.md. Everything here runs inside the sandbox.
+"""
+import builtins
+import io
+import json
+import linecache
+import os
+import sys
+import traceback
+
+FILENAME = "<code>"
+_MAX_CANDIDATES = 200
+_main = sys.modules["__main__"].__dict__
+_main.setdefault("__builtins__", builtins)
+_cells = 0
+
+
+def _frames(tb):
+    """(line, function, frame) of the user's code, outermost first."""
+    out = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename == FILENAME:
+            out.append((tb.tb_lineno, code.co_name, tb.tb_frame))
+        tb = tb.tb_next
+    return out
+
+
+def _names(frame):
+    """The user's own names first (locals, then globals), then builtins."""
+    seen, out = set(), []
+    for group in (frame.f_locals, frame.f_globals, dir(builtins)):
+        for name in sorted(group):
+            if name not in seen and not name.startswith("__"):
+                seen.add(name)
+                out.append(name)
+    return out[:_MAX_CANDIDATES]
+
+
+def _keys_on_line(frame, line_text):
+    """Keys of the mappings named on the failing line: what the user could have meant."""
+    import re
+    keys = []
+    for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", line_text or ""):
+        value = frame.f_locals.get(name, frame.f_globals.get(name))
+        if isinstance(value, dict):
+            keys.extend(repr(k) for k in list(value)[:_MAX_CANDIDATES])
+    return keys[:_MAX_CANDIDATES] or None
+
+
+def _describe(exc):
+    error = {
+        "type": type(exc).__name__,
+        "message": str(exc),
+        "line": None, "column": None, "function": None, "frames": [],
+        "candidates": None, "missingName": None, "missingKey": None,
+        "missingModule": None, "availableKeys": None,
+    }
+    frames = _frames(exc.__traceback__)
+    error["frames"] = [{"line": ln, "function": fn} for ln, fn, _ in frames]
+    if frames:
+        error["line"], error["function"], frame = frames[-1]
+    else:
+        frame = None
+    if isinstance(exc, SyntaxError):
+        error["message"] = exc.msg
+        if exc.filename == FILENAME:
+            error["line"], error["column"] = exc.lineno, exc.offset
+            error["function"] = None
+    if isinstance(exc, NameError) and getattr(exc, "name", None):
+        error["missingName"] = exc.name
+        if frame is not None:
+            error["candidates"] = _names(frame)
+    elif isinstance(exc, AttributeError) and getattr(exc, "name", None):
+        error["missingName"] = exc.name
+        obj = getattr(exc, "obj", None)
+        if obj is not None:
+            error["candidates"] = [a for a in dir(obj) if not a.startswith("_")][:_MAX_CANDIDATES]
+    elif isinstance(exc, KeyError) and exc.args:
+        error["missingKey"] = repr(exc.args[0])
+        if frame is not None:
+            error["availableKeys"] = _keys_on_line(frame, linecache.getline(FILENAME, error["line"] or 0))
+    elif isinstance(exc, ImportError):
+        error["missingModule"] = exc.name
+    if isinstance(exc, OSError):
+        import errno
+        error["errno"] = errno.errorcode.get(exc.errno) if exc.errno else None
+        error["path"] = exc.filename if isinstance(exc.filename, str) else None
+    return error
+
+
+def _exit_code(exc):
+    code = exc.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF if code >= 0 else 1
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _print_user_traceback(exc):
+    # Our own frame (run) is the outermost; the user sees only frames of their code and what it called.
+    tb = exc.__traceback__
+    if tb is not None and tb.tb_frame.f_code is run.__code__:
+        tb = tb.tb_next
+    traceback.print_exception(type(exc), exc, tb, file=sys.stderr)
+
+
+def run(code, stdin, flags):
+    global _cells
+    _cells += 1
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8", errors="replace")
+    text = code.decode("utf-8", errors="replace")
+    linecache.cache[FILENAME] = (len(text), None, text.splitlines(True), FILENAME)
+    exit_code, error = 0, None
+    try:
+        exec(compile(text, FILENAME, "exec"), _main)
+    except SystemExit as exc:
+        exit_code = _exit_code(exc)
+    except BaseException as exc:  # the user's failure is a result, whatever it is
+        exit_code = 1
+        try:
+            _print_user_traceback(exc)
+            error = _describe(exc)
+        except BaseException as inner:  # describing must never take the runner down
+            error = {"type": type(exc).__name__, "message": str(exc), "describeError": repr(inner)}
+        exc.__traceback__ = None
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+    return exit_code, json.dumps({"exitCode": exit_code, "error": error}, default=str)
+
+
+def _prepare():
+    # The workspace is the working directory, as a notebook user expects.
+    try:
+        os.chdir("/app")
+    except OSError:
+        pass
+
+
+_prepare()

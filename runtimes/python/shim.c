@@ -1,0 +1,73 @@
+/* SkWasmPlugin embedding shim: turns CPython into a WASI reactor the host keeps alive between calls.
+ * The ABI is described in runtimes/ABI.md. Almost all logic lives in _skwasm.py (in the stdlib zip);
+ * this file only starts the interpreter and moves bytes across the boundary. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+static PyObject *run_cell;      /* _skwasm.run */
+static char *report;            /* last report, malloc'd, NUL-terminated */
+static const char fallback_report[] =
+    "{\"exitCode\":1,\"error\":{\"type\":\"InternalError\",\"message\":\"the runtime helper failed\"}}";
+
+EXPORT("sk_alloc") void *sk_alloc(int size) { return malloc(size > 0 ? (size_t)size : 1); }
+EXPORT("sk_free") void sk_free(void *ptr) { free(ptr); }
+
+static void set_report(const char *text) {
+    free(report);
+    report = strdup(text ? text : fallback_report);
+}
+
+EXPORT("sk_report") const char *sk_report(void) { return report ? report : fallback_report; }
+
+EXPORT("sk_init") int sk_init(int flags) {
+    (void)flags;
+    if (run_cell) return 0;
+    PyConfig config;
+    PyConfig_InitIsolatedConfig(&config);
+    config.site_import = 0;          /* site adds nothing useful here and costs start-up fuel */
+    config.write_bytecode = 0;       /* the stdlib is read-only */
+    config.install_signal_handlers = 0;
+    config.user_site_directory = 0;
+    config.pathconfig_warnings = 0;
+    config.buffered_stdio = 1;
+    PyStatus st = PyConfig_SetString(&config, &config.home, L"/usr/local");
+    if (!PyStatus_Exception(st)) st = PyConfig_SetString(&config, &config.program_name, L"python3");
+    if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&config);
+    PyConfig_Clear(&config);
+    if (PyStatus_Exception(st)) {
+        fprintf(stderr, "python init failed: %s\n", st.err_msg ? st.err_msg : "?");
+        return 1;
+    }
+    PyObject *mod = PyImport_ImportModule("_skwasm");
+    if (!mod) { PyErr_Print(); return 2; }
+    run_cell = PyObject_GetAttrString(mod, "run");
+    Py_DECREF(mod);
+    if (!run_cell) { PyErr_Print(); return 3; }
+    return 0;
+}
+
+EXPORT("sk_exec") int sk_exec(const char *code, int code_len, const char *input, int input_len, int flags) {
+    if (!run_cell) { set_report(NULL); return 1; }
+    PyObject *result = PyObject_CallFunction(run_cell, "y#y#i", code, (Py_ssize_t)code_len,
+                                             input ? input : "", (Py_ssize_t)(input ? input_len : 0), flags);
+    if (!result) {
+        /* _skwasm.run catches everything; reaching here means the helper itself broke. */
+        PyErr_Print();
+        set_report(NULL);
+        return 1;
+    }
+    long rc = 1;
+    if (PyTuple_Check(result) && PyTuple_GET_SIZE(result) == 2) {
+        rc = PyLong_AsLong(PyTuple_GET_ITEM(result, 0));
+        set_report(PyUnicode_AsUTF8(PyTuple_GET_ITEM(result, 1)));
+    } else {
+        set_report(NULL);
+    }
+    if (PyErr_Occurred()) PyErr_Clear();
+    Py_DECREF(result);
+    return (int)rc;
+}

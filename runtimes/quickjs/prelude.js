@@ -1,0 +1,470 @@
+// SkWasmPlugin JavaScript guest: the part of the runtime written in JavaScript.
+// driver.c evaluates this once (file name <sk-prelude>) and calls the returned function with
+// the native helpers; it returns the hooks the driver needs (inspect, timers).
+// Everything user-visible that needs value formatting lives here: console, print, timers.
+(function (native) {
+  'use strict';
+  const write = native.write;             // write(fd, string): fwrite to stdout (1) / stderr (2)
+  const promiseState = native.promiseState; // promiseState(p) -> [state, result]
+  const G = globalThis;
+
+  // Captured built-ins: user code that replaces them must not break printing.
+  const getProto = Object.getPrototypeOf;
+  const ownKeys = Reflect.ownKeys;
+  const getDesc = Object.getOwnPropertyDescriptor;
+  const isArray = Array.isArray;
+  const objectIs = Object.is;
+  const call = Function.prototype.call.bind(Function.prototype.call);
+  const toStringTag = (v) => call(Object.prototype.toString, v).slice(8, -1);
+  const fnSource = (f) => { try { return call(Function.prototype.toString, f); } catch (e) { return ''; } };
+  const isView = ArrayBuffer.isView;
+  const JSONstringify = JSON.stringify;
+  const StringCtor = String;
+  const mathSqrt = Math.sqrt, mathRound = Math.round, mathFloor = Math.floor, mathMin = Math.min;
+  const identRe = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+  const indexRe = /^(0|[1-9][0-9]*)$/;
+  const BREAK = 80;
+  const MAX_ITEMS = 100;
+  const MAX_STRING = 10000;
+
+  function has(obj, cls) { try { return obj instanceof cls; } catch (e) { return false; } }
+  function safeString(v) { try { return StringCtor(v); } catch (e) { return '[unprintable]'; } }
+
+  function quote(s) {
+    let q = "'";
+    if (s.includes("'")) {
+      if (!s.includes('"')) q = '"';
+      else if (!s.includes('`') && !s.includes('${')) q = '`';
+    }
+    let out = q;
+    for (let i = 0; i < s.length; i++) {
+      const ch = s[i];
+      const c = s.charCodeAt(i);
+      if (ch === q || ch === '\\') out += '\\' + ch;
+      else if (ch === '\n') out += '\\n';
+      else if (ch === '\t') out += '\\t';
+      else if (ch === '\r') out += '\\r';
+      else if (ch === '\b') out += '\\b';
+      else if (ch === '\f') out += '\\f';
+      else if (ch === '\v') out += '\\v';
+      else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).toUpperCase().padStart(2, '0');
+      else out += ch;
+    }
+    return out + q;
+  }
+
+  function fmtKey(k) {
+    if (typeof k === 'symbol') return '[' + safeString(k) + ']';
+    return identRe.test(k) ? k : quote(k);
+  }
+
+  function ctorName(v) {
+    let o = v;
+    for (let i = 0; o !== null && i < 100; i++) {
+      let d;
+      try { d = getDesc(o, 'constructor'); } catch (e) { d = undefined; }
+      if (d && typeof d.value === 'function' && typeof d.value.name === 'string' && d.value.name !== '')
+        return d.value.name;
+      try { o = getProto(o); } catch (e) { return null; }
+    }
+    return null;
+  }
+
+  function fmtPrimitive(v) {
+    switch (typeof v) {
+      case 'string': return quote(v.length > MAX_STRING ? v.slice(0, MAX_STRING) : v) +
+        (v.length > MAX_STRING ? '... ' + (v.length - MAX_STRING) + ' more characters' : '');
+      case 'number': return objectIs(v, -0) ? '-0' : StringCtor(v);
+      case 'bigint': return StringCtor(v) + 'n';
+      case 'boolean': return v ? 'true' : 'false';
+      case 'undefined': return 'undefined';
+      case 'symbol': return safeString(v);
+    }
+    return 'null';
+  }
+
+  function errorText(e) {
+    let name, message, stack;
+    try { name = e.name; } catch (x) { }
+    try { message = e.message; } catch (x) { }
+    try { stack = e.stack; } catch (x) { }
+    let head = (name === undefined ? 'Error' : safeString(name));
+    if (message !== undefined && message !== '') head += ': ' + safeString(message);
+    if (typeof stack === 'string' && stack !== '') head += '\n' + stack.replace(/\n+$/, '');
+    return head;
+  }
+
+  function fmtFunction(f) {
+    const src = fnSource(f);
+    let name = '';
+    try { name = f.name; } catch (e) { }
+    if (typeof name !== 'string') name = '';
+    if (/^class[\s{]/.test(src)) {
+      let s = '[class ' + (name || '(anonymous)');
+      const p = getProto(f);
+      if (p && p !== Function.prototype && typeof p.name === 'string' && p.name) s += ' extends ' + p.name;
+      return s + ']';
+    }
+    const tag = toStringTag(f);
+    const kind = (tag === 'AsyncFunction' || tag === 'GeneratorFunction' || tag === 'AsyncGeneratorFunction') ? tag : 'Function';
+    return '[' + kind + (name ? ': ' + name : ' (anonymous)') + ']';
+  }
+
+  // Groups many short array entries into aligned columns (so [1..100] is not 100 lines).
+  function groupColumns(out, value, indentLen, hasMore) {
+    const n = hasMore ? out.length - 1 : out.length;
+    let maxLen = 0, total = 0;
+    for (let i = 0; i < n; i++) { const l = out[i].length; total += l + 2; if (l > maxLen) maxLen = l; }
+    const cell = maxLen + 2;
+    if (cell * 3 + indentLen >= BREAK || !(total / cell > 5 || maxLen <= 6)) return out;
+    const cols = mathMin(mathFloor((BREAK - indentLen) / cell),
+                         mathRound(mathSqrt(2.5 * cell * n) / cell), 16);
+    if (cols <= 1) return out;
+    let numeric = true;
+    for (let i = 0; i < n; i++) {
+      const t = typeof value[i];
+      if (t !== 'number' && t !== 'bigint') { numeric = false; break; }
+    }
+    const widths = [];
+    for (let c = 0; c < cols; c++) {
+      let w = 0;
+      for (let j = c; j < n; j += cols) if (out[j].length > w) w = out[j].length;
+      widths.push(w);
+    }
+    const rows = [];
+    for (let i = 0; i < n; i += cols) {
+      let line = '';
+      const end = mathMin(i + cols, n);
+      for (let j = i; j < end; j++) {
+        const last = j === end - 1;
+        const cellText = out[j] + (last ? '' : ',');
+        const w = widths[j - i] + (last ? 0 : 1);
+        line += numeric ? cellText.padStart(w) : (last ? cellText : cellText.padEnd(w));
+        if (!last) line += ' ';
+      }
+      rows.push(line);
+    }
+    if (hasMore) rows.push(out[out.length - 1]);
+    return rows;
+  }
+
+  function join(entries, prefix, open, close, indent, allowGroup, value, hasMore) {
+    if (entries.length === 0) return prefix + open + close;
+    let grouped = entries;
+    if (allowGroup && entries.length > 6) grouped = groupColumns(entries, value, indent.length, hasMore);
+    if (grouped === entries) {
+      let len = prefix.length + open.length + indent.length + entries.length + 10;
+      let multiline = false;
+      for (const e of entries) { len += e.length; if (e.includes('\n')) multiline = true; }
+      if (!multiline && len <= BREAK) return prefix + open + ' ' + entries.join(', ') + ' ' + close;
+    }
+    const nl = '\n' + indent;
+    return prefix + open + nl + '  ' + grouped.join(',' + nl + '  ') + nl + close;
+  }
+
+  function inspect(v, opts) {
+    const state = { seen: [], refs: new Map(), depth: 2 };
+    if (opts && typeof opts === 'object' && 'depth' in opts)
+      state.depth = opts.depth === null ? Infinity : opts.depth;
+    return fmt(v, state, 0, '');
+  }
+
+  function fmt(v, st, level, indent) {
+    if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return fmtPrimitive(v);
+    if (st.seen.includes(v)) {
+      let id = st.refs.get(v);
+      if (id === undefined) { id = st.refs.size + 1; st.refs.set(v, id); }
+      return '[Circular *' + id + ']';
+    }
+    let s;
+    try {
+      s = fmtObject(v, st, level, indent);
+    } catch (e) {
+      s = '[object ' + toStringTag(v) + ']';
+    }
+    const id = st.refs.get(v);
+    return id === undefined ? s : '<ref *' + id + '> ' + s;
+  }
+
+  function fmtObject(v, st, level, indent) {
+    const tag = toStringTag(v);
+    const cname = ctorName(v);
+    let proto = null;
+    try { proto = getProto(v); } catch (e) { }
+    let prefix = '', open = '{', close = '}', base = '', kind = 'object';
+    let entries = [];
+    let skipKey = null;          // predicate for keys listed already
+    let hasMore = false;
+    let arrayLike = null;
+
+    if (typeof v === 'function') {
+      base = fmtFunction(v);
+      skipKey = (k) => k === 'prototype';
+    } else if (isArray(v)) {
+      kind = 'array'; open = '['; close = ']';
+      if (cname !== 'Array') prefix = (cname || '[Array: null prototype]') + '(' + v.length + ') ';
+      arrayLike = v;
+    } else if (isView(v) && tag !== 'DataView') {
+      kind = 'array'; open = '['; close = ']';
+      prefix = (cname || tag) + '(' + v.length + ') ';
+      arrayLike = v;
+    } else if (tag === 'ArrayBuffer' || tag === 'SharedArrayBuffer') {
+      prefix = (cname || tag) + ' ';
+      if (level > st.depth) return '[' + (cname || tag) + ']';
+      const bytes = new Uint8Array(v);
+      let hex = [];
+      for (let i = 0; i < bytes.length && i < 50; i++) hex.push(bytes[i].toString(16).padStart(2, '0'));
+      entries.push('[Uint8Contents]: <' + hex.join(' ') + (bytes.length > 50 ? ' ... ' + (bytes.length - 50) + ' more bytes' : '') + '>');
+      entries.push('byteLength: ' + v.byteLength);
+    } else if (tag === 'Error' || has(v, Error)) {
+      base = errorText(v);
+      if (level > 0) base = base.split('\n').join('\n' + indent);
+      skipKey = (k) => k === 'stack' || k === 'message';
+    } else if (tag === 'Date') {
+      const t = Date.prototype.getTime.call(v);
+      base = t !== t ? 'Invalid Date' : Date.prototype.toISOString.call(v);
+    } else if (tag === 'RegExp') {
+      base = RegExp.prototype.toString.call(v);
+    } else if (tag === 'Map') {
+      prefix = (cname || 'Map') + '(' + Map.prototype.__lookupGetter__('size').call(v) + ') ';
+      if (level > st.depth) return '[' + (cname || 'Map') + ']';
+      st.seen.push(v);
+      let i = 0;
+      for (const [k, val] of Map.prototype.entries.call(v)) {
+        if (i++ >= MAX_ITEMS) { hasMore = true; break; }
+        entries.push(fmt(k, st, level + 1, indent + '  ') + ' => ' + fmt(val, st, level + 1, indent + '  '));
+      }
+      st.seen.pop();
+    } else if (tag === 'Set') {
+      prefix = (cname || 'Set') + '(' + Set.prototype.__lookupGetter__('size').call(v) + ') ';
+      if (level > st.depth) return '[' + (cname || 'Set') + ']';
+      st.seen.push(v);
+      let i = 0;
+      for (const val of Set.prototype.values.call(v)) {
+        if (i++ >= MAX_ITEMS) { hasMore = true; break; }
+        entries.push(fmt(val, st, level + 1, indent + '  '));
+      }
+      st.seen.pop();
+    } else if (tag === 'WeakMap' || tag === 'WeakSet' || tag === 'WeakRef') {
+      return (cname || tag) + ' { <items unknown> }';
+    } else if (tag === 'Promise') {
+      prefix = (cname || 'Promise') + ' ';
+      const r = promiseState(v);
+      if (r[0] === 0) entries.push('<pending>');
+      else {
+        st.seen.push(v);
+        entries.push((r[0] === 2 ? '<rejected> ' : '') + fmt(r[1], st, level + 1, indent + '  '));
+        st.seen.pop();
+      }
+    } else if (tag === 'Number' || tag === 'String' || tag === 'Boolean' || tag === 'Symbol' || tag === 'BigInt') {
+      let prim;
+      try { prim = v.valueOf(); } catch (e) { prim = undefined; }
+      base = '[' + tag + ': ' + fmtPrimitive(prim) + ']';
+      if (tag === 'String') skipKey = (k) => typeof k === 'string' && (indexRe.test(k) || k === 'length');
+    } else if (tag === 'Arguments') {
+      kind = 'array'; open = '['; close = ']'; prefix = '[Arguments] ';
+      arrayLike = v;
+    } else if (proto === null) {
+      prefix = '[Object: null prototype] ';
+      if (tag !== 'Object') prefix = '[Object: null prototype] [' + tag + '] ';
+    } else {
+      if (cname && cname !== 'Object') prefix = cname + ' ';
+      else if (!cname) prefix = '';
+      if (tag !== 'Object' && tag !== cname) prefix = (cname || 'Object') + ' [' + tag + '] ';
+    }
+
+    if (level > st.depth && kind !== 'plainbase') {
+      if (base) return base;
+      if (arrayLike) return '[' + (cname || 'Array') + ']';
+      return '[' + (cname || 'Object') + ']';
+    }
+
+    st.seen.push(v);
+    const inner = indent + '  ';
+    if (arrayLike) {
+      const len = arrayLike.length >>> 0;
+      let holes = 0;
+      let shown = 0;
+      for (let i = 0; i < len; i++) {
+        if (shown >= MAX_ITEMS) { hasMore = true; break; }
+        if (!(i in arrayLike)) { holes++; continue; }
+        if (holes) { entries.push('<' + holes + ' empty item' + (holes > 1 ? 's' : '') + '>'); shown++; holes = 0; }
+        entries.push(fmtProp(arrayLike, i, st, level, inner));
+        shown++;
+      }
+      if (holes) entries.push('<' + holes + ' empty item' + (holes > 1 ? 's' : '') + '>');
+      if (hasMore) entries.push('... ' + (len - shown) + ' more item' + (len - shown > 1 ? 's' : ''));
+      skipKey = (k) => typeof k === 'string' && (indexRe.test(k) || (isView(v) && k === 'length'));
+    } else if (hasMore) {
+      entries.push('... more items');
+    }
+    const groupable = arrayLike !== null;
+    const elementCount = entries.length;
+    let keys = [];
+    try { keys = ownKeys(v); } catch (e) { }
+    for (const k of keys) {
+      if (skipKey && skipKey(k)) continue;
+      let d;
+      try { d = getDesc(v, k); } catch (e) { continue; }
+      if (!d || !d.enumerable) continue;
+      if (arrayLike && typeof k === 'string' && k === 'length') continue;
+      let valueText;
+      if (d.get || d.set) valueText = d.get && d.set ? '[Getter/Setter]' : d.get ? '[Getter]' : '[Setter]';
+      else valueText = fmt(d.value, st, level + 1, inner);
+      entries.push(fmtKey(k) + ': ' + valueText);
+    }
+    st.seen.pop();
+
+    if (base) {
+      if (entries.length === 0) return base;
+      return join(entries, base + ' ', '{', '}', indent, false, null, false);
+    }
+    const canGroup = groupable && elementCount === entries.length;
+    return join(entries, prefix, open, close, indent, canGroup, arrayLike, hasMore);
+  }
+
+  function fmtProp(obj, i, st, level, inner) {
+    let d;
+    try { d = getDesc(obj, i); } catch (e) { d = undefined; }
+    if (d && (d.get || d.set)) return d.get && d.set ? '[Getter/Setter]' : d.get ? '[Getter]' : '[Setter]';
+    return fmt(d ? d.value : obj[i], st, level + 1, inner);
+  }
+
+  // console.log formatting: printf-like directives when the first argument is a string.
+  function format(args) {
+    let out = '';
+    let i = 0;
+    if (typeof args[0] === 'string' && args.length > 1 && args[0].includes('%')) {
+      const f = args[0];
+      i = 1;
+      let last = 0;
+      for (let p = 0; p < f.length - 1; p++) {
+        if (f[p] !== '%') continue;
+        const c = f[p + 1];
+        let rep;
+        if (c === '%') { out += f.slice(last, p) + '%'; last = p + 2; p++; continue; }
+        if (i >= args.length) continue;
+        const a = args[i];
+        switch (c) {
+          case 's':
+            rep = typeof a === 'string' ? a : (typeof a === 'bigint' ? a + 'n' :
+                  (typeof a === 'object' && a !== null) || typeof a === 'function' ? inspect(a, { depth: 1 }) :
+                  fmtPrimitive(a));
+            break;
+          case 'd': case 'i':
+            if (typeof a === 'bigint') rep = a + 'n';
+            else if (typeof a === 'symbol') rep = 'NaN';
+            else { const n = c === 'i' ? parseInt(a) : Number(a); rep = fmtPrimitive(n); }
+            break;
+          case 'f': rep = typeof a === 'symbol' ? 'NaN' : fmtPrimitive(parseFloat(a)); break;
+          case 'j': try { rep = JSONstringify(a); } catch (e) { rep = '[Circular]'; } break;
+          case 'o': case 'O': rep = inspect(a, { depth: c === 'o' ? 4 : 2 }); break;
+          case 'c': rep = ''; break;
+          default: continue;
+        }
+        out += f.slice(last, p) + rep;
+        last = p + 2;
+        p++;
+        i++;
+      }
+      out += f.slice(last);
+      if (i < args.length) out += ' ';
+    }
+    for (let first = true; i < args.length; i++, first = false) {
+      if (!first) out += ' ';
+      const a = args[i];
+      out += typeof a === 'string' ? a : inspect(a);
+    }
+    return out;
+  }
+
+  let groupIndent = '';
+  function emit(fd, text) {
+    if (groupIndent) text = groupIndent + text.split('\n').join('\n' + groupIndent);
+    write(fd, text + '\n');
+  }
+  const counts = new Map();
+  const timers = new Map();
+  const con = {
+    log(...a) { emit(1, format(a)); },
+    info(...a) { emit(1, format(a)); },
+    debug(...a) { emit(1, format(a)); },
+    error(...a) { emit(2, format(a)); },
+    warn(...a) { emit(2, format(a)); },
+    trace(...a) {
+      let stack = '';
+      try { throw new Error(); } catch (e) { stack = String(e.stack).split('\n').slice(1).join('\n'); }
+      emit(2, 'Trace' + (a.length ? ': ' + format(a) : '') + '\n' + stack.replace(/\n+$/, ''));
+    },
+    dir(v, opts) { emit(1, inspect(v, opts)); },
+    assert(cond, ...a) { if (!cond) emit(2, 'Assertion failed' + (a.length ? ': ' + format(a) : '')); },
+    count(label = 'default') { const n = (counts.get(label) || 0) + 1; counts.set(label, n); emit(1, label + ': ' + n); },
+    countReset(label = 'default') { counts.delete(label); },
+    group(...a) { if (a.length) emit(1, format(a)); groupIndent += '  '; },
+    groupEnd() { groupIndent = groupIndent.slice(2); },
+    time(label = 'default') { timers.set(label, native.now()); },
+    timeLog(label = 'default', ...a) {
+      if (!timers.has(label)) return;
+      emit(1, label + ': ' + (native.now() - timers.get(label)).toFixed(3) + 'ms' + (a.length ? ' ' + format(a) : ''));
+    },
+    timeEnd(label = 'default') {
+      if (!timers.has(label)) return;
+      emit(1, label + ': ' + (native.now() - timers.get(label)).toFixed(3) + 'ms');
+      timers.delete(label);
+    },
+    table(data) { emit(1, inspect(data)); },
+  };
+  con.groupCollapsed = con.group;
+
+  function define(obj, name, value) {
+    Object.defineProperty(obj, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+  define(G, 'console', con);
+  define(G, 'print', function print(...a) { emit(1, format(a)); });
+  define(G, 'global', G);
+  define(G, 'queueMicrotask', function queueMicrotask(fn) {
+    if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function');
+    Promise.resolve().then(() => fn());
+  });
+  define(G, 'performance', { now: () => native.now(), timeOrigin: Date.now() });
+
+  // Timers run on a virtual clock: when no promise job is left the driver fires the earliest
+  // timer at once (no real waiting), until none is left. setInterval repeats until cleared.
+  let timerSeq = 0, clock = 0;
+  const pending = new Map();
+  function addTimer(fn, ms, args, repeat) {
+    if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function');
+    ms = Number(ms);
+    if (!(ms >= 1)) ms = 1;
+    if (ms > 2147483647) ms = 1;
+    const id = ++timerSeq;
+    pending.set(id, { fn, args, due: clock + ms, ms, repeat, seq: id });
+    return id;
+  }
+  function clearTimer(id) {
+    if (id !== null && typeof id === 'object' && typeof id.id === 'number') id = id.id;
+    pending.delete(id);
+  }
+  define(G, 'setTimeout', function setTimeout(fn, ms, ...args) { return addTimer(fn, ms, args, false); });
+  define(G, 'setInterval', function setInterval(fn, ms, ...args) { return addTimer(fn, ms, args, true); });
+  define(G, 'setImmediate', function setImmediate(fn, ...args) { return addTimer(fn, 0, args, false); });
+  define(G, 'clearTimeout', clearTimer);
+  define(G, 'clearInterval', clearTimer);
+  define(G, 'clearImmediate', clearTimer);
+
+  function runTimer() {
+    let next = null;
+    for (const t of pending.values()) {
+      if (next === null || t.due < next.due || (t.due === next.due && t.seq < next.seq)) next = t;
+    }
+    if (next === null) return false;
+    if (next.due > clock) clock = next.due;
+    if (next.repeat) { next.due = clock + next.ms; next.seq = ++timerSeq; }
+    else pending.delete(next.seq);
+    next.fn.apply(undefined, next.args);
+    return true;
+  }
+  function resetTimers() { pending.clear(); groupIndent = ''; }
+
+  return { inspect, runTimer, resetTimers, errorText };
+})

@@ -1,0 +1,57 @@
+using System.Text.Json.Serialization;
+
+namespace SkWasmPlugin.Sandbox;
+
+/// <summary>What an execution produced. Guest failures are described here, not thrown.</summary>
+public sealed record ExecutionResult
+{
+    /// <summary>How the execution ended.</summary>
+    public required ExecutionOutcome Outcome { get; init; }
+
+    /// <summary>The language that ran.</summary>
+    public required Language Language { get; init; }
+
+    /// <summary>What the program wrote to stdout (at most the stdout limit).</summary>
+    public string Stdout { get; init; } = "";
+
+    /// <summary>What the program wrote to stderr (at most the stderr limit).</summary>
+    public string Stderr { get; init; } = "";
+
+    /// <summary>The program's exit code: 0 on success, 1 for an uncaught error, n for sys.exit(n); null when a limit stopped it.</summary>
+    public int? ExitCode { get; init; }
+
+    /// <summary>Fuel the program used.</summary>
+    public long FuelConsumed { get; init; }
+
+    /// <summary>Fuel the program was given.</summary>
+    public long FuelBudget { get; init; }
+
+    /// <summary>Wall-clock time of the call, including host work.</summary>
+    [JsonIgnore]
+    public TimeSpan Duration { get; init; }
+
+    /// <summary>Wall-clock time in milliseconds.</summary>
+    public double DurationMs => Math.Round(Duration.TotalMilliseconds, 3);
+
+    /// <summary>True when stdout went over its limit and the rest was dropped.</summary>
+    public bool StdoutTruncated { get; init; }
+
+    /// <summary>True when stderr went over its limit and the rest was dropped.</summary>
+    public bool StderrTruncated { get; init; }
+
+    /// <summary>The session the call ran in, if any.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>What went wrong and how to fix it; null on success.</summary>
+    public ErrorGuidance? Guidance { get; init; }
+
+    /// <summary>How much of the fuel budget was used, with advice.</summary>
+    public FuelAnalysis? FuelAnalysis { get; init; }
+
+    /// <summary>Notes about session state, e.g. that it was restored to the last good checkpoint.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>True when the outcome is <see cref="ExecutionOutcome.Success"/>.</summary>
+    [JsonIgnore]
+    public bool IsSuccess => Outcome == ExecutionOutcome.Success;
+}

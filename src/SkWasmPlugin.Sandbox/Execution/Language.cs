@@ -1,0 +1,67 @@
+namespace SkWasmPlugin.Sandbox;
+
+/// <summary>The guest languages the sandbox runs.</summary>
+public enum Language
+{
+    /// <summary>CPython 3.11 compiled to WASI.</summary>
+    Python,
+
+    /// <summary>QuickJS compiled to WASI.</summary>
+    JavaScript,
+}
+
+/// <summary>Parses and names languages the way callers (models, CLI users) spell them.</summary>
+public static class Languages
+{
+    /// <summary>All supported languages.</summary>
+    public static IReadOnlyList<Language> All { get; } = [Language.Python, Language.JavaScript];
+
+    /// <summary>Parses "python", "py", "python3", "javascript", "js", "node" (case-insensitive).</summary>
+    public static bool TryParse(string? text, out Language language)
+    {
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case "python" or "py" or "python3":
+                language = Language.Python;
+                return true;
+            case "javascript" or "js" or "node" or "quickjs" or "ecmascript":
+                language = Language.JavaScript;
+                return true;
+            default:
+                language = default;
+                return false;
+        }
+    }
+
+    /// <summary>Parses a language name or throws <see cref="ArgumentException"/> naming the accepted values.</summary>
+    public static Language Parse(string? text) =>
+        TryParse(text, out var language)
+            ? language
+            : throw new ArgumentException(
+                $"Unknown language '{text}'. Use 'python' (or 'py') or 'javascript' (or 'js').", nameof(text));
+
+    /// <summary>Infers the language from a file name's extension (.py, .js, .mjs, .cjs).</summary>
+    public static bool TryFromExtension(string path, out Language language)
+    {
+        switch (Path.GetExtension(path).ToLowerInvariant())
+        {
+            case ".py":
+                language = Language.Python;
+                return true;
+            case ".js" or ".mjs" or ".cjs":
+                language = Language.JavaScript;
+                return true;
+            default:
+                language = default;
+                return false;
+        }
+    }
+
+    /// <summary>The canonical lower-case name: "python" or "javascript".</summary>
+    public static string Name(this Language language) => language switch
+    {
+        Language.Python => "python",
+        Language.JavaScript => "javascript",
+        _ => throw new ArgumentOutOfRangeException(nameof(language), language, null),
+    };
+}
