@@ -18,6 +18,10 @@ _main.setdefault("__builtins__", builtins)
 _cells = 0
 
 
+class Interrupted(BaseException):
+    """Raised by the host's soft stop (fuel or time nearly used up) at the line that was running."""
+
+
 def _frames(tb):
     """(line, function, frame) of the user's code, outermost first."""
     out = []
@@ -121,6 +125,10 @@ def run(code, stdin, flags):
         exec(compile(text, FILENAME, "exec"), _main)
     except SystemExit as exc:
         exit_code = _exit_code(exc)
+    except Interrupted as exc:
+        exit_code = 1
+        error = _describe(exc)
+        exc.__traceback__ = None
     except BaseException as exc:  # the user's failure is a result, whatever it is
         exit_code = 1
         try:

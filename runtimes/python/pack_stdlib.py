@@ -1,6 +1,6 @@
 """Compile a curated CPython Lib/ tree to .pyc and pack it into a deterministic zip.
 
-usage: pack_stdlib.py LIB_DIR SKWASM_PY OUT_ZIP
+usage: pack_stdlib.py LIB_DIR OUT_ZIP EXTRA_PY...   (extra modules are added at the zip root)
 """
 import importlib.util
 import os
@@ -26,7 +26,7 @@ def pyc_bytes(path, arcname):
     return importlib._bootstrap_external._code_to_hash_pyc(code, source_hash, checked=False)
 
 
-def main(lib_dir, skwasm_py, out_zip):
+def main(lib_dir, out_zip, *extra):
     excluded = EXCLUDED_DIRS - KEEP_IN_EXCLUDED
     entries = []
     for root, dirs, files in os.walk(lib_dir):
@@ -37,7 +37,7 @@ def main(lib_dir, skwasm_py, out_zip):
             path = os.path.join(root, name)
             rel = os.path.relpath(path, lib_dir).replace(os.sep, "/")
             entries.append((path, rel))
-    entries.append((skwasm_py, "_skwasm.py"))
+    entries.extend((path, os.path.basename(path)) for path in extra)
     tmp = out_zip + ".tmp"
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         for path, rel in entries:

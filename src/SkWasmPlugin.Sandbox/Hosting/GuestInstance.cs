@@ -1,0 +1,347 @@
+using System.Text;
+using Wasmtime;
+
+namespace SkWasmPlugin.Sandbox.Hosting;
+
+/// <summary>How one guest call ended, before guidance is added.</summary>
+internal sealed record RawExecution(
+    ExecutionOutcome Outcome,
+    int? ExitCode,
+    string Stdout,
+    string Stderr,
+    bool StdoutTruncated,
+    bool StderrTruncated,
+    long FuelConsumed,
+    string? ReportJson,
+    string? TrapMessage)
+{
+    /// <summary>True when the instance must not run again (a trap corrupts the interpreter's state).</summary>
+    public bool InstanceSpoiled { get; init; }
+}
+
+/// <summary>
+/// One live guest interpreter: a Wasmtime store and instance of a reactor runtime (see runtimes/ABI.md).
+/// Not thread-safe: the owner serialises calls. After a trap the instance is spoiled and must be dropped.
+/// </summary>
+internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, IGuestFileSystemGate
+{
+    /// <summary>Lets a blocking host function (sleep) know when the call must end.</summary>
+    internal interface ISleepControl
+    {
+        bool ShouldWake();
+    }
+
+    private readonly Store _store;
+    private readonly Memory _memory;
+    private readonly Global _stackPointer;
+    private readonly Func<int, int> _alloc;
+    private readonly Action<int> _free;
+    private readonly Func<int, int, int, int, int, int> _exec;
+    private readonly Func<int> _report;
+    private readonly Instance _instance;
+    private readonly OutputCapture _stdout = new();
+    private readonly OutputCapture _stderr = new();
+    private CallState? _call;
+    private readonly Func<int, int, int, int, int> _wasiFdWrite;
+    private readonly Func<int, int, int, long, int, int> _wasiFdPwrite;
+    private readonly Func<int, int, int, int, int, long, long, int, int, int> _wasiPathOpen;
+    private readonly Func<int, int, int, int> _wasiCreateDirectory;
+
+    public GuestRuntime Runtime { get; }
+    public string WorkspacePath { get; }
+    public bool Spoiled { get; private set; }
+
+    public WorkspaceQuota Quota { get; }
+
+    public GuestInstance(GuestRuntime runtime, string workspacePath, WorkspaceQuota quota)
+    {
+        Runtime = runtime;
+        WorkspacePath = workspacePath;
+        Quota = quota;
+        _store = new Store(runtime.Host.Engine, this);
+        var wasi = new WasiConfiguration()
+            .WithStandardOutputCallback(data => _stdout.Write(data))
+            .WithStandardErrorCallback(data => _stderr.Write(data));
+        // Preopen order is part of the guest's memory (its fd table): snapshots need the same order every time.
+        foreach (var mount in runtime.ReadOnlyMounts)
+            wasi = wasi.WithPreopenedDirectory(mount.HostPath, mount.GuestPath, false);
+        wasi = wasi.WithPreopenedDirectory(workspacePath, "/app", true);
+        _store.SetWasiConfiguration(wasi);
+        _store.SetEpochDeadlineCallback(OnEpochDeadline);
+        _instance = runtime.Host.Linker.Instantiate(_store, runtime.Module);
+        var plain = runtime.Host.WasiLinker;
+        var trampoline = new Instance(_store, runtime.Host.Trampoline,
+            _instance.GetMemory("memory") ?? throw Missing("memory"),
+            plain.GetFunction(_store, Wasi, "fd_write")!, plain.GetFunction(_store, Wasi, "fd_pwrite")!,
+            plain.GetFunction(_store, Wasi, "path_open")!, plain.GetFunction(_store, Wasi, "path_create_directory")!);
+        _wasiFdWrite = trampoline.GetFunction<int, int, int, int, int>("fd_write")!;
+        _wasiFdPwrite = trampoline.GetFunction<int, int, int, long, int, int>("fd_pwrite")!;
+        _wasiPathOpen = trampoline.GetFunction<int, int, int, int, int, long, long, int, int, int>("path_open")!;
+        _wasiCreateDirectory = trampoline.GetFunction<int, int, int, int>("path_create_directory")!;
+        _memory = _instance.GetMemory("memory") ?? throw Missing("memory");
+        _stackPointer = _instance.GetGlobal("__stack_pointer") ?? throw Missing("__stack_pointer");
+        _alloc = _instance.GetFunction<int, int>("sk_alloc") ?? throw Missing("sk_alloc");
+        _free = _instance.GetAction<int>("sk_free") ?? throw Missing("sk_free");
+        _exec = _instance.GetFunction<int, int, int, int, int, int>("sk_exec") ?? throw Missing("sk_exec");
+        _report = _instance.GetFunction<int>("sk_report") ?? throw Missing("sk_report");
+    }
+
+    private InvalidOperationException Missing(string export) =>
+        new($"The {Runtime.Language.Name()} runtime '{Runtime.WasmPath}' lacks the export '{export}'. " +
+            "It was not built by runtimes/*/build.sh for this version; rebuild it or restore the committed file.");
+
+    /// <summary>Runs wasi-libc constructors and the interpreter's start-up (used once, for the base snapshot).</summary>
+    /// <summary>Reads the soft-stop plan (address/value pairs) the runtime exports, if it has one.</summary>
+    public IReadOnlyList<(int Address, int Value)> ReadInterruptPlan()
+    {
+        var planFn = _instance.GetFunction<int>("sk_interrupt_plan");
+        if (planFn is null) return [];
+        int ptr = planFn();
+        var plan = new List<(int, int)>();
+        for (int i = 0; i < 16; i++)
+        {
+            int address = _memory.ReadInt32(ptr + 8L * i);
+            if (address == 0) break;
+            plan.Add((address, _memory.ReadInt32(ptr + 8L * i + 4)));
+        }
+        return plan;
+    }
+
+    public int Initialize(long fuel)
+    {
+        _store.Fuel = (ulong)fuel;
+        _store.SetEpochDeadline(ulong.MaxValue / 2);
+        (_instance.GetAction("_initialize") ?? throw Missing("_initialize"))();
+        var init = _instance.GetFunction<int, int>("sk_init") ?? throw Missing("sk_init");
+        int rc = init(0);
+        if (rc != 0)
+            throw new InvalidOperationException(
+                $"The {Runtime.Language.Name()} runtime failed to start (sk_init returned {rc}): {_stderr.Text()} {_stdout.Text()}".Trim());
+        return rc;
+    }
+
+    /// <summary>Fuel left in the store.</summary>
+    public long FuelLeft => (long)_store.Fuel;
+
+    public long MemoryLength => _memory.GetLength();
+
+    /// <summary>Copies the whole linear memory.</summary>
+    public byte[] CopyMemory() => _memory.GetSpan(0, checked((int)_memory.GetLength())).ToArray();
+
+    /// <summary>The pages that differ from <paramref name="baseline"/>.</summary>
+    public PageImage Capture(ReadOnlySpan<byte> baseline) =>
+        PageImage.Diff(_memory.GetSpan(0, checked((int)_memory.GetLength())), baseline, (int)_stackPointer.GetValue()!);
+
+    /// <summary>Writes an image over this (fresh) instance: grows memory to its length, then writes its pages.</summary>
+    public void Apply(PageImage image)
+    {
+        long length = _memory.GetLength();
+        if (image.MemoryLength > length)
+            _memory.Grow((image.MemoryLength - length + Memory.PageSize - 1) / Memory.PageSize);
+        image.ApplyTo(_memory.GetSpan(0, checked((int)_memory.GetLength())));
+        _stackPointer.SetValue(image.StackPointer);
+    }
+
+    public RawExecution Execute(string code, string? stdin, int flags, EffectiveLimits limits, CancellationToken cancellationToken)
+    {
+        if (Spoiled) throw new InvalidOperationException("This guest instance trapped earlier and cannot run again.");
+        _stdout.Reset(limits.MaxStdoutBytes);
+        _stderr.Reset(limits.MaxStderrBytes);
+        _store.SetLimits(memorySize: limits.MemoryBytes);
+        // The budget plus a reserve: at the budget the epoch tick asks the interpreter to stop itself (a
+        // real traceback, state kept); the reserve pays for that, and its end is the hard stop.
+        ulong total = (ulong)limits.Fuel + (ulong)SoftStopReserve;
+        _store.Fuel = total;
+        _call = new CallState(DateTime.UtcNow + limits.Timeout, cancellationToken, limits.Fuel, total) { Limits = limits };
+        _store.SetEpochDeadline(1);
+
+        byte[] codeBytes = Encoding.UTF8.GetBytes(code);
+        byte[] inputBytes = stdin is null ? [] : Encoding.UTF8.GetBytes(stdin);
+        int exitCode = 0;
+        ExecutionOutcome? stopped = null;
+        string? trapMessage = null;
+        string? report = null;
+        try
+        {
+            int codePtr = WriteBuffer(codeBytes);
+            int inputPtr = WriteBuffer(inputBytes);
+            if (codePtr == 0 || inputPtr == 0)
+            {
+                stopped = ExecutionOutcome.MemoryExhausted;
+                trapMessage = "The program's source and input did not fit in the guest memory limit.";
+            }
+            else
+            {
+                exitCode = _exec(codePtr, codeBytes.Length, inputPtr, inputBytes.Length, flags);
+                report = _memory.ReadNullTerminatedString(_report());
+                _free(codePtr);
+                _free(inputPtr);
+            }
+        }
+        catch (Exception ex) when (ex is WasmtimeException or TrapException)
+        {
+            Spoiled = true;
+            (stopped, trapMessage) = Classify(ex, limits);
+        }
+
+        long consumed = (long)(total - _store.Fuel);
+        var softReason = _call?.SoftStopReason;
+        _call = null;
+        if (stopped is null && softReason is { } reason && IsInterruptReport(report))
+        {
+            // The interpreter stopped itself at our request: a limit outcome with the user's line, state intact.
+            stopped = reason;
+            trapMessage = SoftStopMessage(reason, limits);
+            exitCode = 1;
+        }
+        // Output over the cap stops the program (at the next epoch tick) even when it finished first.
+        if (stopped is null && (_stdout.Overflowed || _stderr.Overflowed))
+            stopped = ExecutionOutcome.OutputLimitExceeded;
+        var outcome = stopped ?? (exitCode == 0 ? ExecutionOutcome.Success : ExecutionOutcome.Error);
+        return new RawExecution(outcome, stopped is null || !Spoiled ? exitCode : null, _stdout.Text(), _stderr.Text(),
+            _stdout.Overflowed, _stderr.Overflowed, consumed, report, trapMessage) { InstanceSpoiled = Spoiled };
+    }
+
+    private int WriteBuffer(byte[] bytes)
+    {
+        int ptr = _alloc(Math.Max(bytes.Length, 1));
+        if (ptr != 0 && bytes.Length > 0)
+            bytes.CopyTo(_memory.GetSpan(ptr, bytes.Length));
+        return ptr;
+    }
+
+    /// <summary>Fuel beyond the budget that lets a soft-stopped interpreter unwind and report.</summary>
+    internal const long SoftStopReserve = 200_000_000;
+
+    /// <summary>How long a soft stop may take before the hard stop.</summary>
+    private static readonly TimeSpan SoftStopGrace = TimeSpan.FromMilliseconds(300);
+
+    private static bool IsInterruptReport(string? report) =>
+        report is not null && report.Contains("\"type\": \"Interrupted\"", StringComparison.Ordinal);
+
+    private static string SoftStopMessage(ExecutionOutcome reason, EffectiveLimits limits) => reason switch
+    {
+        ExecutionOutcome.FuelExhausted => $"The program used its whole fuel budget of {limits.Fuel:N0} instructions and was stopped.",
+        ExecutionOutcome.TimedOut => $"The program ran past its time limit of {limits.Timeout.TotalSeconds:0.###} s and was stopped.",
+        ExecutionOutcome.OutputLimitExceeded => "The program wrote more output than allowed and was stopped.",
+        _ => "The program was stopped.",
+    };
+
+    private (ExecutionOutcome, string) Classify(Exception ex, EffectiveLimits limits)
+    {
+        if (ex.InnerException is GuestStop stop)
+            return (stop.Outcome, stop.Message);
+        if (ex is TrapException trap)
+        {
+            switch (trap.Type)
+            {
+                case TrapCode.OutOfFuel:
+                    return (ExecutionOutcome.FuelExhausted, $"The program used its whole fuel budget of {limits.Fuel:N0} instructions.");
+                case TrapCode.StackOverflow:
+                    return (ExecutionOutcome.Crashed, "The interpreter ran out of native stack (recursion too deep).");
+            }
+        }
+        if (_stdout.Overflowed || _stderr.Overflowed)
+            return (ExecutionOutcome.OutputLimitExceeded, "The program wrote more output than allowed.");
+        // A trap near the memory limit is an allocation that could not be satisfied (C code that aborts on NULL).
+        if (_memory.GetLength() + 2 * Memory.PageSize > limits.MemoryBytes)
+            return (ExecutionOutcome.MemoryExhausted, $"The program needed more than {limits.MemoryBytes / (1024 * 1024)} MB of memory.");
+        string first = ex.Message.Split('\n')[0];
+        return (ExecutionOutcome.Crashed, $"The interpreter trapped: {first}");
+    }
+
+    private ulong OnEpochDeadline(Store store)
+    {
+        var call = _call;
+        if (call is null) return 1;
+        if (call.Cancellation.IsCancellationRequested)
+            throw new GuestStop(ExecutionOutcome.Cancelled, "The execution was cancelled by the caller.");
+        var now = DateTime.UtcNow;
+        if (call.SoftStopReason is { } reason)
+        {
+            if (now >= call.SoftStopDeadline) throw new GuestStop(reason, SoftStopMessage(reason, call.Limits ?? default!));
+            RequestSoftStop(call, reason, now); // the eval loop may have cleared its flag: ask again
+            return 1;
+        }
+        ExecutionOutcome? limit =
+            now >= call.Deadline ? ExecutionOutcome.TimedOut
+            : call.Total - store.Fuel >= (ulong)call.Budget ? ExecutionOutcome.FuelExhausted
+            : _stdout.Overflowed || _stderr.Overflowed ? ExecutionOutcome.OutputLimitExceeded
+            : null;
+        if (limit is { } hit)
+        {
+            if (Runtime.InterruptPlan.Count == 0) throw new GuestStop(hit, SoftStopMessage(hit, call.Limits ?? default!));
+            RequestSoftStop(call, hit, now);
+        }
+        return 1;
+    }
+
+    private void RequestSoftStop(CallState call, ExecutionOutcome reason, DateTime now)
+    {
+        if (call.SoftStopReason is null)
+        {
+            call.SoftStopReason = reason;
+            call.SoftStopDeadline = now + SoftStopGrace;
+        }
+        foreach (var (address, value) in Runtime.InterruptPlan) _memory.WriteInt32(address, value);
+    }
+
+    private const string Wasi = "wasi_snapshot_preview1";
+    private const int OpenCreate = 1;
+
+    int IGuestFileSystemGate.Write(Caller caller, int fd, int iovs, int iovsLength, long? offset, int nwrittenPtr)
+    {
+        if (fd > 2)
+        {
+            long total = 0;
+            var memory = caller.GetMemory("memory");
+            if (memory is null || iovsLength < 0 || iovs < 0 || iovs + 8L * iovsLength > memory.GetLength()) return 21; // EFAULT
+            for (int i = 0; i < iovsLength; i++) total += (uint)memory.ReadInt32(iovs + 8L * i + 4);
+            if (!Quota.TryReserve(total)) return WasiOverrides.ErrnoNoSpace;
+        }
+        return offset is { } at
+            ? _wasiFdPwrite(fd, iovs, iovsLength, at, nwrittenPtr)
+            : _wasiFdWrite(fd, iovs, iovsLength, nwrittenPtr);
+    }
+
+    int IGuestFileSystemGate.Open(int dirFd, int dirFlags, int path, int pathLength, int oflags, long rightsBase, long rightsInheriting, int fdFlags, int fdOut)
+    {
+        bool creating = (oflags & OpenCreate) != 0;
+        if (creating && !Quota.CanCreate()) return WasiOverrides.ErrnoQuota;
+        int rc = _wasiPathOpen(dirFd, dirFlags, path, pathLength, oflags, rightsBase, rightsInheriting, fdFlags, fdOut);
+        if (creating && rc == 0) Quota.Created();
+        return rc;
+    }
+
+    int IGuestFileSystemGate.CreateDirectory(int dirFd, int path, int pathLength)
+    {
+        if (!Quota.CanCreate()) return WasiOverrides.ErrnoQuota;
+        int rc = _wasiCreateDirectory(dirFd, path, pathLength);
+        if (rc == 0) Quota.Created();
+        return rc;
+    }
+
+    bool ISleepControl.ShouldWake()
+    {
+        var call = _call;
+        return call is null || call.Cancellation.IsCancellationRequested || DateTime.UtcNow >= call.Deadline;
+    }
+
+    public void Dispose() => _store.Dispose();
+
+    private sealed class CallState(DateTime deadline, CancellationToken cancellation, long budget, ulong total)
+    {
+        public DateTime Deadline { get; } = deadline;
+        public CancellationToken Cancellation { get; } = cancellation;
+        public long Budget { get; } = budget;
+        public ulong Total { get; } = total;
+        public EffectiveLimits? Limits { get; init; }
+        public ExecutionOutcome? SoftStopReason { get; set; }
+        public DateTime SoftStopDeadline { get; set; }
+    }
+
+    private sealed class GuestStop(ExecutionOutcome outcome, string message) : Exception(message)
+    {
+        public ExecutionOutcome Outcome { get; } = outcome;
+    }
+}

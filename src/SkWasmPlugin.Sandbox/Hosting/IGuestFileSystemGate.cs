@@ -1,0 +1,11 @@
+using Wasmtime;
+
+namespace SkWasmPlugin.Sandbox.Hosting;
+
+/// <summary>Checks guest file writes and creations against the workspace quota, then passes them to WASI.</summary>
+internal interface IGuestFileSystemGate
+{
+    int Write(Caller caller, int fd, int iovs, int iovsLength, long? offset, int nwrittenPtr);
+    int Open(int dirFd, int dirFlags, int path, int pathLength, int oflags, long rightsBase, long rightsInheriting, int fdFlags, int fdOut);
+    int CreateDirectory(int dirFd, int path, int pathLength);
+}

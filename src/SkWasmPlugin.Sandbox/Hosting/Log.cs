@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+
+namespace SkWasmPlugin.Sandbox.Hosting;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Module {Name} loaded from cache {Path}")]
+    public static partial void ModuleCacheHit(ILogger logger, string name, string path);
+
+    [LoggerMessage(2, LogLevel.Warning, "Cached module {Path} could not be loaded ({Reason}); recompiling")]
+    public static partial void ModuleCacheCorrupt(ILogger logger, string path, string reason);
+
+    [LoggerMessage(3, LogLevel.Information, "Module {Name} compiled and cached at {Path}")]
+    public static partial void ModuleCacheStored(ILogger logger, string name, string path);
+
+    [LoggerMessage(4, LogLevel.Warning, "Could not write module cache {Path}: {Reason}")]
+    public static partial void ModuleCacheWriteFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(5, LogLevel.Information, "Runtime {Language} ready in {Milliseconds} ms (init fuel {Fuel})")]
+    public static partial void RuntimeReady(ILogger logger, string language, long milliseconds, long fuel);
+
+    [LoggerMessage(6, LogLevel.Debug, "Executed {Language} in session {Session}: {Outcome} in {Milliseconds} ms, fuel {Fuel}")]
+    public static partial void Executed(ILogger logger, string language, string session, ExecutionOutcome outcome, double milliseconds, long fuel);
+
+    [LoggerMessage(7, LogLevel.Information, "Session {Session} restored to its last good checkpoint after {Outcome}")]
+    public static partial void SessionRestored(ILogger logger, string session, ExecutionOutcome outcome);
+
+    [LoggerMessage(8, LogLevel.Information, "Pruned {Count} sessions")]
+    public static partial void Pruned(ILogger logger, int count);
+
+    [LoggerMessage(9, LogLevel.Warning, "Saving session {Session} failed: {Reason}")]
+    public static partial void SaveFailed(ILogger logger, string session, string reason);
+
+    [LoggerMessage(10, LogLevel.Warning, "Checkpoint of session {Session} could not be loaded ({Reason}); starting fresh")]
+    public static partial void CheckpointUnreadable(ILogger logger, string session, string reason);
+}

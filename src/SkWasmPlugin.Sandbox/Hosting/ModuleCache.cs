@@ -1,0 +1,75 @@
+using System.Reflection;
+using Module = Wasmtime.Module;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Wasmtime;
+
+namespace SkWasmPlugin.Sandbox.Hosting;
+
+/// <summary>
+/// Compiled modules on disk (<c>Module.Serialize</c>), keyed by the Wasmtime version, the engine
+/// configuration and the sha256 of the .wasm: a key that differs in any of them never loads.
+/// </summary>
+internal sealed class ModuleCache(string? directory, string engineFingerprint, ILogger logger)
+{
+    private static readonly string WasmtimeVersion =
+        typeof(Engine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(Engine).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    /// <summary>Times the cache answered, for tests and diagnostics.</summary>
+    public int Hits { get; private set; }
+
+    /// <summary>Times a module had to be compiled.</summary>
+    public int Misses { get; private set; }
+
+    public Module Load(Engine engine, string name, string wasmPath)
+    {
+        byte[] wasm = File.ReadAllBytes(wasmPath);
+        if (directory is null)
+        {
+            Misses++;
+            return Module.FromBytes(engine, name, wasm);
+        }
+
+        string key = Convert.ToHexStringLower(SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{WasmtimeVersion}|{engineFingerprint}|{Convert.ToHexStringLower(SHA256.HashData(wasm))}")));
+        string path = Path.Combine(directory, $"{name}-{key[..32]}.cwasm");
+        if (File.Exists(path))
+        {
+            try
+            {
+                var module = Module.DeserializeFile(engine, name, path);
+                Hits++;
+                Log.ModuleCacheHit(logger, name, path);
+                return module;
+            }
+            catch (Exception ex) when (ex is WasmtimeException or IOException)
+            {
+                Log.ModuleCacheCorrupt(logger, path, ex.Message);
+                TryDelete(path);
+            }
+        }
+
+        Misses++;
+        var compiled = Module.FromBytes(engine, name, wasm);
+        try
+        {
+            Directory.CreateDirectory(directory);
+            string tmp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            File.WriteAllBytes(tmp, compiled.Serialize());
+            File.Move(tmp, path, overwrite: true);
+            Log.ModuleCacheStored(logger, name, path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A read-only or full disk costs the next process a compile, nothing more.
+            Log.ModuleCacheWriteFailed(logger, path, ex.Message);
+        }
+        return compiled;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

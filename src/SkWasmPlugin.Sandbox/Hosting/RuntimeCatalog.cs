@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Logging;
+
+namespace SkWasmPlugin.Sandbox.Hosting;
+
+/// <summary>Finds the guest runtime files and starts each runtime once, on first use.</summary>
+internal sealed class RuntimeCatalog : IDisposable
+{
+    private readonly Dictionary<Language, Lazy<GuestRuntime>> _runtimes = [];
+
+    public WasmEngineHost Host { get; }
+    public string RuntimesPath { get; }
+    public string ScratchRoot { get; }
+
+    public RuntimeCatalog(SandboxOptions options, ILogger logger)
+    {
+        RuntimesPath = Locate(options.RuntimesPath);
+        ScratchRoot = options.ScratchPath ?? Path.Combine(Path.GetTempPath(), "skwasm");
+        Directory.CreateDirectory(ScratchRoot);
+        Host = new WasmEngineHost(options, logger);
+        foreach (var language in Languages.All)
+        {
+            var (wasm, mounts) = Layout(language);
+            _runtimes[language] = new Lazy<GuestRuntime>(
+                () => new GuestRuntime(language, wasm, mounts, Host, ScratchRoot, logger),
+                LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+    }
+
+    public GuestRuntime Get(Language language) => _runtimes[language].Value;
+
+    /// <summary>The read-only /data folder (vendored packages), when the runtimes folder has one.</summary>
+    public string? DataPath => Directory.Exists(Path.Combine(RuntimesPath, "data")) ? Path.Combine(RuntimesPath, "data") : null;
+
+    private (string Wasm, IReadOnlyList<Mount> Mounts) Layout(Language language)
+    {
+        var mounts = new List<Mount>();
+        string wasm;
+        if (language == Language.Python)
+        {
+            wasm = Required(Path.Combine(RuntimesPath, "python", "python.wasm"));
+            Required(Path.Combine(RuntimesPath, "python", "lib", "python311.zip"));
+            mounts.Add(new Mount(Path.Combine(RuntimesPath, "python", "lib"), "/usr/local/lib"));
+            string zoneinfo = Path.Combine(RuntimesPath, "python", "zoneinfo");
+            if (Directory.Exists(zoneinfo)) mounts.Add(new Mount(zoneinfo, "/usr/share/zoneinfo"));
+        }
+        else
+        {
+            wasm = Required(Path.Combine(RuntimesPath, "quickjs", "qjs.wasm"));
+        }
+        if (DataPath is { } data) mounts.Add(new Mount(data, "/data"));
+        return (wasm, mounts);
+    }
+
+    private static string Required(string path) => File.Exists(path)
+        ? path
+        : throw new FileNotFoundException(
+            $"Guest runtime file '{path}' is missing. Restore it with 'git checkout -- runtimes', rebuild it with " +
+            "runtimes/build-all.sh, or point SandboxOptions.RuntimesPath at a folder that has it.", path);
+
+    /// <summary>The configured folder; else 'guest' beside the assembly (NuGet/publish layout); else runtimes/ of the source tree.</summary>
+    internal static string Locate(string? configured)
+    {
+        if (configured is not null)
+        {
+            return Directory.Exists(configured)
+                ? Path.GetFullPath(configured)
+                : throw new DirectoryNotFoundException($"SandboxOptions.RuntimesPath '{configured}' does not exist.");
+        }
+        string beside = Path.Combine(AppContext.BaseDirectory, "guest");
+        if (File.Exists(Path.Combine(beside, "python", "python.wasm"))) return beside;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "runtimes");
+            if (File.Exists(Path.Combine(candidate, "python", "python.wasm"))) return candidate;
+        }
+        throw new DirectoryNotFoundException(
+            $"No guest runtimes found (looked for guest/python/python.wasm beside {AppContext.BaseDirectory} and for runtimes/ above it). " +
+            "Set SandboxOptions.RuntimesPath, or reference the SkWasmPlugin.Sandbox package, which ships them.");
+    }
+
+    public void Dispose() => Host.Dispose();
+}

@@ -1,0 +1,125 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SkWasmPlugin.Sandbox;
+
+/// <summary>
+/// Host configuration of the sandbox: default limits, the maximums a per-call override may ask for,
+/// and where runtimes, caches and session workspaces live. Validated at start.
+/// </summary>
+public sealed class SandboxOptions : IValidatableObject
+{
+    /// <summary>Default instruction budget per call (Wasmtime fuel).</summary>
+    [Range(1, long.MaxValue)]
+    public long DefaultFuel { get; set; } = 5_000_000_000;
+
+    /// <summary>Largest fuel budget a call may request.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxFuel { get; set; } = 50_000_000_000;
+
+    /// <summary>Default guest memory limit in bytes.</summary>
+    [Range(32L * 1024 * 1024, 2047L * 1024 * 1024)]
+    public long DefaultMemoryBytes { get; set; } = 128L * 1024 * 1024;
+
+    /// <summary>Largest guest memory a call may request, in bytes (snapshots address it with 32-bit spans, so at most 2047 MB).</summary>
+    [Range(32L * 1024 * 1024, 2047L * 1024 * 1024)]
+    public long MaxMemoryBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>Default wall-clock limit per call.</summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest wall-clock limit a call may request.</summary>
+    public TimeSpan MaxTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Default cap on captured stdout, in bytes.</summary>
+    [Range(1, int.MaxValue)]
+    public int DefaultMaxStdoutBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Default cap on captured stderr, in bytes.</summary>
+    [Range(1, int.MaxValue)]
+    public int DefaultMaxStderrBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Largest output cap a call may request, for each stream.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxOutputBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Largest accepted source text, in UTF-8 bytes.</summary>
+    [Range(1, 64 * 1024 * 1024)]
+    public int MaxCodeBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Largest accepted stdin, in UTF-8 bytes.</summary>
+    [Range(0, 256 * 1024 * 1024)]
+    public int MaxStdinBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Maximum WebAssembly stack of the host (Wasmtime); above 2 MiB crashed the process in trials.</summary>
+    [Range(256 * 1024, 2 * 1024 * 1024)]
+    public int WasmStackBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How often the epoch ticker fires; deadlines and cancellation are checked at this granularity.</summary>
+    public TimeSpan EpochInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Folder with the guest runtimes (python/, quickjs/). Null: found next to the assembly or in the source tree.</summary>
+    public string? RuntimesPath { get; set; }
+
+    /// <summary>Folder for compiled modules (.cwasm). Null: a folder under the user's local application data.</summary>
+    public string? ModuleCachePath { get; set; }
+
+    /// <summary>Disables the on-disk module cache (modules are still compiled once per process).</summary>
+    public bool DisableModuleCache { get; set; }
+
+    /// <summary>Folder under which temporary workspaces of stateless calls are created. Null: the system temp folder.</summary>
+    public string? ScratchPath { get; set; }
+
+    /// <summary>Session settings.</summary>
+    public SessionManagerOptions Sessions { get; set; } = new();
+
+    /// <summary>Checks the relations between values that attributes cannot express.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (DefaultFuel > MaxFuel)
+            yield return new ValidationResult($"DefaultFuel ({DefaultFuel}) exceeds MaxFuel ({MaxFuel}).", [nameof(DefaultFuel)]);
+        if (DefaultMemoryBytes > MaxMemoryBytes)
+            yield return new ValidationResult("DefaultMemoryBytes exceeds MaxMemoryBytes.", [nameof(DefaultMemoryBytes)]);
+        if (DefaultTimeout <= TimeSpan.Zero || DefaultTimeout > MaxTimeout)
+            yield return new ValidationResult("DefaultTimeout must be positive and at most MaxTimeout.", [nameof(DefaultTimeout)]);
+        if (EpochInterval < TimeSpan.FromMilliseconds(1) || EpochInterval > TimeSpan.FromSeconds(1))
+            yield return new ValidationResult("EpochInterval must be between 1 ms and 1 s.", [nameof(EpochInterval)]);
+        if (DefaultMaxStdoutBytes > MaxOutputBytes || DefaultMaxStderrBytes > MaxOutputBytes)
+            yield return new ValidationResult("Default output caps exceed MaxOutputBytes.", [nameof(MaxOutputBytes)]);
+        var sessionResults = new List<ValidationResult>();
+        Validator.TryValidateObject(Sessions, new ValidationContext(Sessions), sessionResults, validateAllProperties: true);
+        foreach (var r in sessionResults) yield return r;
+        if (Sessions.IdleTimeout <= TimeSpan.Zero || Sessions.CheckpointDelay < TimeSpan.Zero || Sessions.PruneInterval <= TimeSpan.Zero)
+            yield return new ValidationResult("Session timings must be positive (CheckpointDelay may be 0).", [nameof(Sessions)]);
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> listing every invalid value.</summary>
+    public void EnsureValid()
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true))
+            throw new ArgumentException("Invalid sandbox options: " + string.Join(" ", results.Select(r => r.ErrorMessage)));
+    }
+
+    /// <summary>Applies defaults and checks a call's limits against the maximums.</summary>
+    public EffectiveLimits Resolve(ExecutionLimits? limits)
+    {
+        long fuel = limits?.Fuel ?? DefaultFuel;
+        long memory = limits?.MemoryBytes ?? DefaultMemoryBytes;
+        var timeout = limits?.Timeout ?? DefaultTimeout;
+        int stdout = limits?.MaxStdoutBytes ?? DefaultMaxStdoutBytes;
+        int stderr = limits?.MaxStderrBytes ?? DefaultMaxStderrBytes;
+        Check(fuel > 0 && fuel <= MaxFuel, $"fuel must be between 1 and {MaxFuel:N0} (asked {fuel:N0}).");
+        Check(memory >= 16L * 1024 * 1024 && memory <= MaxMemoryBytes,
+            $"memory must be between 16 MB and {MaxMemoryBytes / (1024 * 1024)} MB (asked {memory / (1024.0 * 1024):0.#} MB).");
+        Check(timeout > TimeSpan.Zero && timeout <= MaxTimeout,
+            $"timeout must be between 1 ms and {MaxTimeout.TotalSeconds:0} s (asked {timeout.TotalMilliseconds:0} ms).");
+        Check(stdout > 0 && stdout <= MaxOutputBytes, $"stdout limit must be between 1 and {MaxOutputBytes} bytes.");
+        Check(stderr > 0 && stderr <= MaxOutputBytes, $"stderr limit must be between 1 and {MaxOutputBytes} bytes.");
+        return new EffectiveLimits(fuel, memory, timeout, stdout, stderr);
+
+        static void Check(bool ok, string message)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(nameof(limits), "Invalid limits: " + message);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Logging;
+using Wasmtime;
+
+namespace SkWasmPlugin.Sandbox.Hosting;
+
+/// <summary>
+/// The process-wide Wasmtime engine with fuel metering and epoch interruption, the epoch ticker that
+/// drives deadlines, cancellation and output caps, and the linker with WASI (plus our interruptible sleep).
+/// </summary>
+internal sealed class WasmEngineHost : IDisposable
+{
+    private readonly Timer _ticker;
+
+    public Engine Engine { get; }
+    public Linker Linker { get; }
+
+    /// <summary>Plain WASI, from which each store takes the functions our overrides pass calls on to.</summary>
+    public Linker WasiLinker { get; }
+
+    /// <summary>
+    /// Calls plain WASI on behalf of our overrides. A WASI function reads the calling instance's "memory"
+    /// export, so it cannot be invoked from the host directly: this module imports the guest's memory,
+    /// re-exports it, and forwards each call.
+    /// </summary>
+    public Module Trampoline { get; }
+
+    private const string TrampolineText = """
+        (module
+          (import "env" "memory" (memory 0))
+          (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "fd_pwrite" (func $fd_pwrite (param i32 i32 i32 i64 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "path_create_directory" (func $mkdir (param i32 i32 i32) (result i32)))
+          (export "memory" (memory 0))
+          (func (export "fd_write") (param i32 i32 i32 i32) (result i32)
+            local.get 0 local.get 1 local.get 2 local.get 3 call $fd_write)
+          (func (export "fd_pwrite") (param i32 i32 i32 i64 i32) (result i32)
+            local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 call $fd_pwrite)
+          (func (export "path_open") (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)
+            local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 local.get 6 local.get 7 local.get 8 call $path_open)
+          (func (export "path_create_directory") (param i32 i32 i32) (result i32)
+            local.get 0 local.get 1 local.get 2 call $mkdir))
+        """;
+    public ModuleCache Cache { get; }
+    public SandboxOptions Options { get; }
+
+    public WasmEngineHost(SandboxOptions options, ILogger logger)
+    {
+        Options = options;
+        int stack = options.WasmStackBytes;
+        using var config = new Config()
+            .WithFuelConsumption(true)
+            .WithEpochInterruption(true)
+            .WithMaximumStackSize(stack)
+            .WithOptimizationLevel(OptimizationLevel.Speed)
+            .WithMemoryInitCopyOnWrite(true)
+            .WithParallelCompilation(true);
+        Engine = new Engine(config);
+        Linker = new Linker(Engine) { AllowShadowing = true };
+        Linker.DefineWasi();
+        WasiOverrides.Define(Linker);
+        WasiLinker = new Linker(Engine);
+        WasiLinker.DefineWasi();
+        Trampoline = Module.FromText(Engine, "skwasm-wasi-trampoline", TrampolineText);
+        string? cacheDir = options.DisableModuleCache ? null : options.ModuleCachePath ?? DefaultCacheDirectory();
+        Cache = new ModuleCache(cacheDir, $"fuel=1;epoch=1;stack={stack};opt=speed;cow=1", logger);
+        _ticker = new Timer(_ => Engine.IncrementEpoch(), null, options.EpochInterval, options.EpochInterval);
+    }
+
+    private static string DefaultCacheDirectory()
+    {
+        string root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+        if (string.IsNullOrEmpty(root)) root = Path.GetTempPath();
+        return Path.Combine(root, "skwasm", "modules");
+    }
+
+    public void Dispose()
+    {
+        _ticker.Dispose();
+        Linker.Dispose();
+        WasiLinker.Dispose();
+        Engine.Dispose();
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+
+namespace SkWasmPlugin.Sandbox;
+
+/// <summary>
+/// Sessions on the local disk: <c>ROOT/ID/workspace/</c> (mounted at /app), <c>ROOT/ID/session.json</c>
+/// and <c>ROOT/ID/state/NAME</c>. Writes go to a temporary file that is then renamed over the old one.
+/// </summary>
+public sealed class LocalWorkspaceStorage : IWorkspaceStorage
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private readonly string _root;
+
+    /// <summary>Creates the store under <paramref name="root"/>.</summary>
+    public LocalWorkspaceStorage(string root)
+    {
+        _root = Path.GetFullPath(root);
+        Directory.CreateDirectory(_root);
+    }
+
+    /// <summary>The default folder: <c>SKWASM_HOME</c>, else a folder under local application data.</summary>
+    public static string DefaultRoot()
+    {
+        string? env = Environment.GetEnvironmentVariable("SKWASM_HOME");
+        if (!string.IsNullOrWhiteSpace(env)) return Path.Combine(env, "sessions");
+        string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+        if (string.IsNullOrEmpty(local)) local = Path.GetTempPath();
+        return Path.Combine(local, "skwasm", "sessions");
+    }
+
+    private string SessionDir(string id) => Path.Combine(_root, WorkspacePaths.ValidateSessionId(id));
+
+    public Task<string> OpenWorkspaceAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        string dir = Path.Combine(SessionDir(sessionId), "workspace");
+        Directory.CreateDirectory(dir);
+        return Task.FromResult(dir);
+    }
+
+    public Task SyncWorkspaceAsync(string sessionId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public async Task SaveRecordAsync(SessionRecord record, CancellationToken cancellationToken = default)
+    {
+        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(record, Json);
+        await WriteAtomicAsync(Path.Combine(SessionDir(record.Id), "session.json"), bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<SessionRecord?> LoadRecordAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        string path = Path.Combine(SessionDir(sessionId), "session.json");
+        if (!File.Exists(path)) return null;
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            return await JsonSerializer.DeserializeAsync<SessionRecord>(stream, Json, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"The record of session '{sessionId}' at {path} is corrupt: {ex.Message}", ex);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> ListSessionIdsAsync(CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<string> ids = Directory.Exists(_root)
+            ? Directory.EnumerateDirectories(_root)
+                .Where(d => File.Exists(Path.Combine(d, "session.json")))
+                .Select(Path.GetFileName).OfType<string>().ToList()
+            : [];
+        return Task.FromResult(ids);
+    }
+
+    public Task SaveStateAsync(string sessionId, string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
+        WriteAtomicAsync(StatePath(sessionId, name), data, cancellationToken);
+
+    public async Task<byte[]?> LoadStateAsync(string sessionId, string name, CancellationToken cancellationToken = default)
+    {
+        string path = StatePath(sessionId, name);
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    public Task DeleteStateAsync(string sessionId, string name, CancellationToken cancellationToken = default)
+    {
+        string path = StatePath(sessionId, name);
+        if (File.Exists(path)) File.Delete(path);
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        string dir = SessionDir(sessionId);
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private string StatePath(string sessionId, string name)
+    {
+        if (name.Length == 0 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) || name.Contains(".."))
+            throw new ArgumentException($"Invalid state name '{name}'.", nameof(name));
+        return Path.Combine(SessionDir(sessionId), "state", name);
+    }
+
+    private static async Task WriteAtomicAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string tmp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            await using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.WriteThrough))
+            {
+                await stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            }
+            File.Move(tmp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+}

@@ -1,0 +1,570 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using SkWasmPlugin.Sandbox.Hosting;
+
+namespace SkWasmPlugin.Sandbox.Sessions;
+
+/// <summary>
+/// Keeps sessions: one live interpreter per language per session, checkpoints taken write-behind after
+/// successful calls, restore after a trap, eviction of idle interpreters, pruning of idle sessions.
+/// </summary>
+internal sealed class SessionManager : ISessionManager, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _registry = new(1, 1);
+    private readonly RuntimeCatalog _catalog;
+    private readonly IWorkspaceStorage _storage;
+    private readonly SessionManagerOptions _options;
+    private readonly PackageCatalog _packages;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<Task, byte> _background = new();
+
+    public SessionManager(RuntimeCatalog catalog, IWorkspaceStorage storage, SessionManagerOptions options, PackageCatalog packages, ILogger logger)
+    {
+        _catalog = catalog;
+        _storage = storage;
+        _options = options;
+        _packages = packages;
+        _logger = logger;
+    }
+
+    public async Task<SessionInfo> CreateAsync(SessionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new SessionOptions();
+        string id = options.Id is null ? NewId() : WorkspacePaths.ValidateSessionId(options.Id);
+        if (options.MaxWorkspaceBytes is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxWorkspaceBytes must be positive.");
+        if (options.MaxFiles is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxFiles must be positive.");
+        if (options.Language is { } lang && !Enum.IsDefined(lang)) throw new ArgumentOutOfRangeException(nameof(options), "Unknown language.");
+
+        await _registry.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var existing = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+            if (existing is not null) return existing.ToInfo();
+            var now = DateTimeOffset.UtcNow;
+            var record = new SessionRecord
+            {
+                Id = id,
+                Language = options.Language,
+                CreatedAt = now,
+                LastUsedAt = now,
+                MaxWorkspaceBytes = options.MaxWorkspaceBytes ?? _options.DefaultMaxWorkspaceBytes,
+                MaxFiles = options.MaxFiles ?? _options.DefaultMaxFiles,
+                Limits = options.Limits,
+                Metadata = options.Metadata?.ToDictionary() ?? [],
+            };
+            string workspace = await _storage.OpenWorkspaceAsync(id, cancellationToken).ConfigureAwait(false);
+            await _storage.SaveRecordAsync(record, cancellationToken).ConfigureAwait(false);
+            var session = new Session(record, workspace);
+            _sessions[id] = session;
+            return session.ToInfo();
+        }
+        finally
+        {
+            _registry.Release();
+        }
+    }
+
+    private static string NewId() => "s-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public async Task<SessionInfo?> GetAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        WorkspacePaths.ValidateSessionId(sessionId);
+        return (await FindAsync(sessionId, cancellationToken).ConfigureAwait(false))?.ToInfo();
+    }
+
+    public async Task<IReadOnlyList<SessionInfo>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var ids = await _storage.ListSessionIdsAsync(cancellationToken).ConfigureAwait(false);
+        var list = new List<SessionInfo>();
+        foreach (string id in ids.Union(_sessions.Keys))
+        {
+            var s = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+            if (s is not null) list.Add(s.ToInfo());
+        }
+        return [.. list.OrderByDescending(s => s.LastUsedAt)];
+    }
+
+    /// <summary>The session in memory, else loaded from storage; null when it exists nowhere.</summary>
+    internal async Task<Session?> FindAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (_sessions.TryGetValue(sessionId, out var live)) return live.Destroyed ? null : live;
+        SessionRecord? record;
+        try
+        {
+            record = await _storage.LoadRecordAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            Log.CheckpointUnreadable(_logger, sessionId, ex.Message);
+            return null;
+        }
+        if (record is null) return null;
+        if (DateTimeOffset.UtcNow - record.LastUsedAt > _options.IdleTimeout) return null; // expired: pruning will remove it
+        string workspace = await _storage.OpenWorkspaceAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        var session = new Session(record, workspace);
+        return _sessions.GetOrAdd(sessionId, session);
+    }
+
+    internal async Task<Session> RequireAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        WorkspacePaths.ValidateSessionId(sessionId);
+        return await FindAsync(sessionId, cancellationToken).ConfigureAwait(false) ?? throw new SessionNotFoundException(sessionId);
+    }
+
+    /// <summary>Runs <paramref name="work"/> holding the session's gate; throws if the session was destroyed meanwhile.</summary>
+    internal async Task<T> WithSessionAsync<T>(string sessionId, Func<Session, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var session = await RequireAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (session.Destroyed) throw new SessionNotFoundException(sessionId);
+            return await work(session).ConfigureAwait(false);
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    /// <summary>Runs one call in a session: live interpreter, restore after a trap, checkpoint afterwards.</summary>
+    internal Task<(RawExecution Raw, IReadOnlyList<string> Notes, SessionRecord Record)> ExecuteAsync(
+        string sessionId, Language language, string code, string? stdin, int flags, Func<SessionRecord, EffectiveLimits> limitsFor,
+        CancellationToken cancellationToken) =>
+        WithSessionAsync(sessionId, async session =>
+        {
+            if (session.Record.Language is { } only && only != language)
+                throw new ArgumentException($"Session '{sessionId}' runs {only.Name()} only; it cannot run {language.Name()}.", nameof(language));
+            var limits = limitsFor(session.Record);
+            var runtime = _catalog.Get(language);
+            var state = session.State(language);
+            var notes = new List<string>();
+            var instance = await EnsureLiveAsync(session, language, state, notes, cancellationToken).ConfigureAwait(false);
+
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Lifetime.Token);
+            var raw = instance.Execute(code, stdin, flags, limits, linked.Token);
+            long call = session.Record.ExecutionCount + 1;
+            session.Record = session.Record with { ExecutionCount = call, LastUsedAt = DateTimeOffset.UtcNow };
+            session.RecordDirty = true;
+            state.LastCallTimestamp = Stopwatch.GetTimestamp();
+
+            if (raw.InstanceSpoiled)
+            {
+                instance.Dispose();
+                state.Live = null;
+                if (!session.Destroyed)
+                {
+                    state.Live = runtime.NewInstance(session.WorkspacePath, session.Quota, state.Checkpoint);
+                    Log.SessionRestored(_logger, sessionId, raw.Outcome);
+                }
+                state.Dirty = false;
+                state.CallsSinceCheckpoint = 0;
+                notes.Add(state.Checkpoint is null
+                    ? "The interpreter was stopped mid-run, so its state was reset to a fresh interpreter; variables from earlier calls are gone. Files in /app are kept."
+                    : $"The interpreter was stopped mid-run, so the session's state was restored to its last good checkpoint (after call {state.CheckpointCall}); changes made by this call are gone. Files in /app are kept.");
+            }
+            else
+            {
+                state.Dirty = true;
+                state.CallsSinceCheckpoint++;
+                if (_options.CheckpointDelay == TimeSpan.Zero || state.CallsSinceCheckpoint >= _options.MaxCallsBetweenCheckpoints)
+                    await CheckpointAsync(session, language, state, CancellationToken.None).ConfigureAwait(false);
+                else
+                    ScheduleCheckpoint(session, language, state);
+            }
+            return (raw, (IReadOnlyList<string>)notes, session.Record);
+        }, cancellationToken);
+
+    private async Task<GuestInstance> EnsureLiveAsync(Session session, Language language, LanguageState state, List<string> notes, CancellationToken cancellationToken)
+    {
+        if (state.Live is { } live) return live;
+        var runtime = _catalog.Get(language);
+        if (!state.CheckpointLoaded)
+        {
+            state.CheckpointLoaded = true;
+            if (_options.PersistCheckpoints)
+            {
+                try
+                {
+                    byte[]? data = await _storage.LoadStateAsync(session.Id, StateName(language), cancellationToken).ConfigureAwait(false);
+                    if (data is not null)
+                        (state.Checkpoint, state.CheckpointCall) = CheckpointFormat.Read(data, runtime.BuildKey);
+                }
+                catch (InvalidDataException ex)
+                {
+                    Log.CheckpointUnreadable(_logger, session.Id, ex.Message);
+                    notes.Add($"The saved {language.Name()} state of this session could not be loaded ({ex.Message}); it starts from a fresh interpreter. Files in /app are kept.");
+                }
+            }
+        }
+        state.Live = runtime.NewInstance(session.WorkspacePath, session.Quota, state.Checkpoint);
+        return state.Live;
+    }
+
+    private static string StateName(Language language) => language.Name() + ".ckpt";
+
+    private void ScheduleCheckpoint(Session session, Language language, LanguageState state)
+    {
+        if (state.CheckpointScheduled) return;
+        state.CheckpointScheduled = true;
+        Track(Task.Run(async () =>
+        {
+            var delay = _options.CheckpointDelay;
+            while (true)
+            {
+                await Task.Delay(delay).ConfigureAwait(false);
+                await session.Gate.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    if (session.Destroyed || !state.Dirty || state.Live is null)
+                    {
+                        state.CheckpointScheduled = false;
+                        return;
+                    }
+                    if (Stopwatch.GetElapsedTime(state.LastCallTimestamp) < delay) continue; // still busy: wait for a pause
+                    state.CheckpointScheduled = false;
+                    await CheckpointAsync(session, language, state, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                }
+                finally
+                {
+                    session.Gate.Release();
+                }
+            }
+        }));
+    }
+
+    private void Track(Task task)
+    {
+        _background[task] = 0;
+        task.ContinueWith(t => _background.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    /// <summary>Captures the live interpreter as the new last good state and persists it (caller holds the gate).</summary>
+    private async Task CheckpointAsync(Session session, Language language, LanguageState state, CancellationToken cancellationToken)
+    {
+        if (state.Live is null || !state.Dirty) return;
+        var runtime = _catalog.Get(language);
+        state.Checkpoint = state.Live.Capture(runtime.StartedMemory);
+        state.CheckpointCall = session.Record.ExecutionCount;
+        state.Dirty = false;
+        state.CallsSinceCheckpoint = 0;
+        if (!_options.PersistCheckpoints) return;
+        try
+        {
+            // Atomic in storage: a crash mid-save leaves the previous checkpoint, never a torn one.
+            byte[] data = CheckpointFormat.Write(state.Checkpoint, runtime.BuildKey, state.CheckpointCall);
+            await _storage.SaveStateAsync(session.Id, StateName(language), data, cancellationToken).ConfigureAwait(false);
+            await SaveRecordAsync(session, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The in-memory checkpoint is good; the stored one stays at its previous good value.
+            Log.SaveFailed(_logger, session.Id, ex.Message);
+        }
+    }
+
+    private async Task SaveRecordAsync(Session session, CancellationToken cancellationToken)
+    {
+        await _storage.SaveRecordAsync(session.Record, cancellationToken).ConfigureAwait(false);
+        session.RecordDirty = false;
+    }
+
+    public async Task<bool> DestroyAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        WorkspacePaths.ValidateSessionId(sessionId);
+        var session = await FindAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        if (session is null) return false;
+        session.Destroyed = true;
+        await session.Lifetime.CancelAsync().ConfigureAwait(false); // stops a running call at the next epoch tick
+        await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var state in session.States.Values)
+            {
+                state.Live?.Dispose();
+                state.Live = null;
+                state.Checkpoint = null;
+            }
+            _sessions.TryRemove(sessionId, out _);
+            await _storage.DeleteSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+        return true;
+    }
+
+    public Task ResetAsync(string sessionId, bool clearFiles = false, CancellationToken cancellationToken = default) =>
+        WithSessionAsync(sessionId, async session =>
+        {
+            foreach (var (language, state) in session.States)
+            {
+                state.Live?.Dispose();
+                state.Live = null;
+                state.Checkpoint = null;
+                state.Dirty = false;
+                state.CheckpointLoaded = true;
+                await _storage.DeleteStateAsync(sessionId, StateName(language), cancellationToken).ConfigureAwait(false);
+            }
+            foreach (var language in Languages.All)
+                await _storage.DeleteStateAsync(sessionId, StateName(language), cancellationToken).ConfigureAwait(false);
+            session.Record = session.Record with { InstalledPackages = [] };
+            if (clearFiles)
+            {
+                foreach (var entry in new DirectoryInfo(session.WorkspacePath).EnumerateFileSystemInfos())
+                {
+                    if (entry is DirectoryInfo dir && dir.LinkTarget is null) dir.Delete(recursive: true);
+                    else entry.Delete();
+                }
+                session.Quota.Invalidate();
+            }
+            await SaveRecordAsync(session, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    public Task<WorkspaceFile> WriteFileAsync(string sessionId, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        WithSessionAsync(sessionId, async session =>
+        {
+            string full = WorkspacePaths.Resolve(session.WorkspacePath, path);
+            if (Directory.Exists(full)) throw new ArgumentException($"'{path}' is a folder.", nameof(path));
+            var (used, files) = session.Quota.Measure();
+            long existing = File.Exists(full) ? new FileInfo(full).Length : 0;
+            if (used - existing + content.Length > session.Record.MaxWorkspaceBytes)
+                throw new WorkspaceQuotaExceededException(
+                    $"Writing {content.Length:N0} bytes to '{path}' would put the workspace over its quota of {session.Record.MaxWorkspaceBytes:N0} bytes ({used:N0} used). Nothing was written.");
+            int newEntries = existing == 0 && !File.Exists(full) ? CountMissingEntries(session.WorkspacePath, full) : 0;
+            if (files + newEntries > session.Record.MaxFiles)
+                throw new WorkspaceQuotaExceededException(
+                    $"The workspace already holds {files} of its {session.Record.MaxFiles} files and folders. Nothing was written.");
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            string tmp = full + ".skwasm-" + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+            await File.WriteAllBytesAsync(tmp, content.ToArray(), cancellationToken).ConfigureAwait(false);
+            File.Move(tmp, full, overwrite: true);
+            session.Quota.Invalidate();
+            await _storage.SyncWorkspaceAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            var info = new FileInfo(full);
+            return new WorkspaceFile(WorkspacePaths.Relative(session.WorkspacePath, full), info.Length, info.LastWriteTimeUtc, false);
+        }, cancellationToken);
+
+    private static int CountMissingEntries(string root, string full)
+    {
+        int count = 0;
+        for (string? p = full; p is not null && p.Length > root.Length; p = Path.GetDirectoryName(p))
+            if (!File.Exists(p) && !Directory.Exists(p)) count++;
+        return count;
+    }
+
+    public Task<byte[]> ReadFileAsync(string sessionId, string path, CancellationToken cancellationToken = default) =>
+        WithSessionAsync(sessionId, async session =>
+        {
+            string full = WorkspacePaths.Resolve(session.WorkspacePath, path);
+            if (!File.Exists(full)) throw new FileNotFoundException($"No file '{path}' in the workspace of session '{sessionId}'.", path);
+            return await File.ReadAllBytesAsync(full, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<WorkspaceFile>> ListFilesAsync(string sessionId, string? folder = null, CancellationToken cancellationToken = default) =>
+        WithSessionAsync(sessionId, session => Task.FromResult(ListFiles(session, folder)), cancellationToken);
+
+    private static IReadOnlyList<WorkspaceFile> ListFiles(Session session, string? folder)
+    {
+        string dir = string.IsNullOrEmpty(folder) ? session.WorkspacePath : WorkspacePaths.Resolve(session.WorkspacePath, folder, allowRoot: true);
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"No folder '{folder}' in the workspace.");
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        return new DirectoryInfo(dir).EnumerateFileSystemInfos("*", options)
+            .Select(e => new WorkspaceFile(WorkspacePaths.Relative(session.WorkspacePath, e.FullName),
+                e is FileInfo f ? f.Length : 0, e.LastWriteTimeUtc, e is DirectoryInfo))
+            .OrderBy(f => f.Path, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public Task<bool> DeleteFileAsync(string sessionId, string path, CancellationToken cancellationToken = default) =>
+        WithSessionAsync(sessionId, async session =>
+        {
+            string full = WorkspacePaths.Resolve(session.WorkspacePath, path);
+            bool existed = false;
+            if (File.Exists(full)) { File.Delete(full); existed = true; }
+            else if (Directory.Exists(full)) { Directory.Delete(full, recursive: true); existed = true; }
+            session.Quota.Invalidate();
+            await _storage.SyncWorkspaceAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            return existed;
+        }, cancellationToken);
+
+    public Task<WorkspaceInfo> GetWorkspaceInfoAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        WithSessionAsync(sessionId, async session =>
+        {
+            var files = ListFiles(session, null);
+            var variables = new Dictionary<string, IReadOnlyList<string>>();
+            foreach (var language in session.Record.Language is { } l ? [l] : Languages.All)
+            {
+                var state = session.State(language);
+                if (state.Live is null && state.Checkpoint is null && !_options.PersistCheckpoints) continue;
+                var instance = await EnsureLiveAsync(session, language, state, [], cancellationToken).ConfigureAwait(false);
+                variables[language.Name()] = ListVariables(instance, language);
+            }
+            return new WorkspaceInfo
+            {
+                SessionId = sessionId,
+                Files = files,
+                UsedBytes = files.Sum(f => f.Size),
+                FileCount = files.Count,
+                QuotaBytes = session.Record.MaxWorkspaceBytes,
+                QuotaFiles = session.Record.MaxFiles,
+                InstalledPackages = session.Record.InstalledPackages,
+                AvailablePackages = _packages.Names,
+                Variables = variables,
+            };
+        }, cancellationToken);
+
+    /// <summary>Asks the interpreter for the names earlier calls defined, without defining any.</summary>
+    private static IReadOnlyList<string> ListVariables(GuestInstance instance, Language language)
+    {
+        string probe = language == Language.Python
+            ? "print(__import__('json').dumps(sorted(k for k in globals() if not k.startswith('_'))))"
+            : "console.log(JSON.stringify(Object.getOwnPropertyNames(globalThis).filter(k => !__skwasmBuiltins.has(k)).sort()))";
+        var limits = new EffectiveLimits(200_000_000, 256L * 1024 * 1024, TimeSpan.FromSeconds(5), 1024 * 1024, 64 * 1024);
+        var raw = instance.Execute(probe, null, 0, limits, CancellationToken.None);
+        if (raw.Outcome != ExecutionOutcome.Success) return [];
+        try
+        {
+            return JsonSerializer.Deserialize<List<string>>(raw.Stdout.Trim()) ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    public Task<IReadOnlyList<string>> InstallPackageAsync(string sessionId, string package, CancellationToken cancellationToken = default) =>
+        WithSessionAsync(sessionId, async session =>
+        {
+            if (session.Record.Language == Language.JavaScript)
+                throw new ArgumentException("Packages are Python packages; this session runs JavaScript only.", nameof(package));
+            var closure = _packages.Resolve(package);
+            var state = session.State(Language.Python);
+            var instance = await EnsureLiveAsync(session, Language.Python, state, [], cancellationToken).ConfigureAwait(false);
+            string paths = string.Join(",", closure.Select(p => JsonSerializer.Serialize(_packages.GuestPath(p))));
+            string code = $"import sys\nfor _p in [{paths}]:\n    if _p not in sys.path: sys.path.append(_p)\ndel _p";
+            var limits = new EffectiveLimits(500_000_000, 256L * 1024 * 1024, TimeSpan.FromSeconds(10), 64 * 1024, 64 * 1024);
+            var raw = instance.Execute(code, null, 0, limits, cancellationToken);
+            if (raw.Outcome != ExecutionOutcome.Success)
+                throw new InvalidOperationException($"Installing '{package}' failed in the guest: {raw.Stderr}");
+            state.Dirty = true;
+            await CheckpointAsync(session, Language.Python, state, cancellationToken).ConfigureAwait(false);
+            var installed = session.Record.InstalledPackages.Union(closure).ToList();
+            session.Record = session.Record with { InstalledPackages = installed };
+            await SaveRecordAsync(session, cancellationToken).ConfigureAwait(false);
+            return (IReadOnlyList<string>)closure;
+        }, cancellationToken);
+
+    public async Task<PruneReport> PruneAsync(CancellationToken cancellationToken = default)
+    {
+        var removed = new List<string>();
+        var all = new List<SessionRecord>();
+        foreach (string id in await _storage.ListSessionIdsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            SessionRecord? record = _sessions.TryGetValue(id, out var live) ? live.Record : null;
+            try
+            {
+                record ??= await _storage.LoadRecordAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException)
+            {
+                record = null;
+            }
+            if (record is null)
+            {
+                await _storage.DeleteSessionAsync(id, cancellationToken).ConfigureAwait(false);
+                removed.Add(id);
+                continue;
+            }
+            all.Add(record);
+        }
+        var now = DateTimeOffset.UtcNow;
+        var expired = all.Where(r => now - r.LastUsedAt > _options.IdleTimeout).ToList();
+        var keep = all.Except(expired).OrderByDescending(r => r.LastUsedAt).ToList();
+        var overflow = keep.Skip(_options.MaxSessions).ToList();
+        foreach (var record in expired.Concat(overflow))
+        {
+            if (_sessions.TryGetValue(record.Id, out var s)) await DestroyLiveAsync(s, cancellationToken).ConfigureAwait(false);
+            else await _storage.DeleteSessionAsync(record.Id, cancellationToken).ConfigureAwait(false);
+            removed.Add(record.Id);
+        }
+        await EvictIdleInterpretersAsync(cancellationToken).ConfigureAwait(false);
+        if (removed.Count > 0) Log.Pruned(_logger, removed.Count);
+        return new PruneReport(removed, all.Count - expired.Count - overflow.Count);
+    }
+
+    private async Task DestroyLiveAsync(Session session, CancellationToken cancellationToken) =>
+        await DestroyAsync(session.Id, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Drops live interpreters idle past the eviction time; their checkpoint brings them back on the next call.</summary>
+    internal async Task EvictIdleInterpretersAsync(CancellationToken cancellationToken)
+    {
+        foreach (var session in _sessions.Values)
+        {
+            if (!session.Gate.Wait(0)) continue; // busy: not idle
+            try
+            {
+                foreach (var (language, state) in session.States)
+                {
+                    if (state.Live is null || Stopwatch.GetElapsedTime(state.LastCallTimestamp) < _options.EvictLiveInterpreterAfter) continue;
+                    await CheckpointAsync(session, language, state, cancellationToken).ConfigureAwait(false);
+                    state.Live.Dispose();
+                    state.Live = null;
+                }
+            }
+            finally
+            {
+                session.Gate.Release();
+            }
+        }
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var session in _sessions.Values)
+        {
+            await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (session.Destroyed) continue;
+                foreach (var (language, state) in session.States)
+                    await CheckpointAsync(session, language, state, cancellationToken).ConfigureAwait(false);
+                if (session.RecordDirty) await SaveRecordAsync(session, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                session.Gate.Release();
+            }
+        }
+    }
+
+    /// <summary>Live interpreters now (for tests and metrics).</summary>
+    internal int LiveInterpreterCount => _sessions.Values.Sum(s => s.States.Values.Count(st => st.Live is not null));
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.SaveFailed(_logger, "*", ex.Message);
+        }
+        await Task.WhenAll(_background.Keys).ConfigureAwait(false);
+        foreach (var session in _sessions.Values)
+            foreach (var state in session.States.Values)
+            {
+                state.Live?.Dispose();
+                state.Live = null;
+            }
+        _sessions.Clear();
+    }
+}

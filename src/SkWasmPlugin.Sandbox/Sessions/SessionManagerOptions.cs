@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SkWasmPlugin.Sandbox;
+
+/// <summary>Session settings (part of <see cref="SandboxOptions"/>).</summary>
+public sealed class SessionManagerOptions
+{
+    /// <summary>Folder for local session storage (workspaces, checkpoints, metadata). Null: a folder under local application data.</summary>
+    public string? StoragePath { get; set; }
+
+    /// <summary>Sessions idle longer than this are pruned.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Most sessions kept; the least recently used above it are pruned.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxSessions { get; set; } = 1000;
+
+    /// <summary>How often the background pruner runs (when hosted).</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Default workspace size quota.</summary>
+    [Range(1, long.MaxValue)]
+    public long DefaultMaxWorkspaceBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>Default workspace file count quota.</summary>
+    [Range(1, int.MaxValue)]
+    public int DefaultMaxFiles { get; set; } = 1000;
+
+    /// <summary>
+    /// A session's interpreter state is checkpointed once it has been idle this long after a successful call
+    /// (0: after every call, before the call returns). A trap restores the last checkpoint.
+    /// </summary>
+    public TimeSpan CheckpointDelay { get; set; } = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>Calls without a checkpoint after which one is taken even without a pause.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxCallsBetweenCheckpoints { get; set; } = 50;
+
+    /// <summary>A live interpreter idle this long is dropped (its checkpoint stays) and restored on the next call.</summary>
+    public TimeSpan EvictLiveInterpreterAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Keeps checkpoints in storage so sessions survive a host restart.</summary>
+    public bool PersistCheckpoints { get; set; } = true;
+}

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SkWasmPlugin.Sandbox.Guidance;
+using SkWasmPlugin.Sandbox.Hosting;
+using SkWasmPlugin.Sandbox.Sessions;
+
+namespace SkWasmPlugin.Sandbox;
+
+/// <summary>
+/// The Wasmtime-backed <see cref="ICodeSandbox"/>: one engine per instance of this class (register it as a
+/// singleton), runtimes started once, sessions kept in <see cref="IWorkspaceStorage"/>.
+/// </summary>
+public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposable
+{
+    private readonly SandboxOptions _options;
+    private readonly RuntimeCatalog _catalog;
+    private readonly SessionManager _sessions;
+    private readonly PackageCatalog _packages;
+    private readonly GuidanceBuilder _guidance;
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    /// <summary>Creates a sandbox. Invalid options or missing runtime files throw here, with the fix in the message.</summary>
+    public WasmCodeSandbox(SandboxOptions? options = null, IWorkspaceStorage? storage = null, ILoggerFactory? loggerFactory = null)
+    {
+        _options = options ?? new SandboxOptions();
+        _options.EnsureValid();
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SkWasmPlugin.Sandbox");
+        _catalog = new RuntimeCatalog(_options, _logger);
+        _packages = new PackageCatalog(_catalog.DataPath);
+        storage ??= new LocalWorkspaceStorage(_options.Sessions.StoragePath ?? LocalWorkspaceStorage.DefaultRoot());
+        _sessions = new SessionManager(_catalog, storage, _options.Sessions, _packages, _logger);
+        _guidance = new GuidanceBuilder(_options, _packages);
+    }
+
+    /// <summary>The options in force.</summary>
+    public SandboxOptions Options => _options;
+
+    /// <inheritdoc />
+    public ISessionManager Sessions => _sessions;
+
+    internal SessionManager SessionManager => _sessions;
+
+    internal RuntimeCatalog Catalog => _catalog;
+
+    /// <summary>Starts the runtimes now instead of on first use (compiles or loads modules, takes the start-up snapshot).</summary>
+    public void Warmup(params Language[] languages)
+    {
+        foreach (var language in languages.Length == 0 ? Languages.All : languages) _catalog.Get(language);
+    }
+
+    /// <inheritdoc />
+    public async Task<ExecutionResult> ExecuteAsync(ExecutionRequest request, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        Validate(request);
+        var clock = Stopwatch.StartNew();
+        using var activity = SandboxTelemetry.Source.StartActivity("skwasm.execute");
+        activity?.SetTag("skwasm.language", request.Language.Name());
+        int flags = request.JavaScriptModule && request.Language == Language.JavaScript ? 1 : 0;
+
+        RawExecution raw;
+        IReadOnlyList<string> notes = [];
+        EffectiveLimits limits;
+        if (request.SessionId is null)
+        {
+            limits = _options.Resolve(request.Limits);
+            raw = await Task.Run(() => RunStateless(request, flags, limits, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+        }
+        else
+        {
+            EffectiveLimits? resolved = null;
+            (raw, notes, _) = await Task.Run(() => _sessions.ExecuteAsync(request.SessionId, request.Language, request.Code, request.Stdin, flags,
+                record => resolved = _options.Resolve(Merge(record.Limits, request.Limits)), cancellationToken), CancellationToken.None).ConfigureAwait(false);
+            limits = resolved!;
+        }
+
+        var result = _guidance.Build(request, raw, limits, clock.Elapsed, notes);
+        SandboxTelemetry.Record(result);
+        activity?.SetTag("skwasm.outcome", result.Outcome.ToString());
+        activity?.SetTag("skwasm.fuel", result.FuelConsumed);
+        Log.Executed(_logger, request.Language.Name(), request.SessionId ?? "-", result.Outcome, result.DurationMs, result.FuelConsumed);
+        return result;
+    }
+
+    private RawExecution RunStateless(ExecutionRequest request, int flags, EffectiveLimits limits, CancellationToken cancellationToken)
+    {
+        var runtime = _catalog.Get(request.Language);
+        string workspace = Path.Combine(_catalog.ScratchRoot, "run-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(workspace);
+        try
+        {
+            var quota = new Hosting.WorkspaceQuota(workspace, _options.Sessions.DefaultMaxWorkspaceBytes, _options.Sessions.DefaultMaxFiles);
+            using var instance = runtime.NewInstance(workspace, quota);
+            return instance.Execute(request.Code, request.Stdin, flags, limits, cancellationToken);
+        }
+        finally
+        {
+            GuestRuntime.TryDeleteDirectory(workspace);
+        }
+    }
+
+    private static ExecutionLimits? Merge(ExecutionLimits? session, ExecutionLimits? call)
+    {
+        if (session is null) return call;
+        if (call is null) return session;
+        return new ExecutionLimits
+        {
+            Fuel = call.Fuel ?? session.Fuel,
+            MemoryBytes = call.MemoryBytes ?? session.MemoryBytes,
+            Timeout = call.Timeout ?? session.Timeout,
+            MaxStdoutBytes = call.MaxStdoutBytes ?? session.MaxStdoutBytes,
+            MaxStderrBytes = call.MaxStderrBytes ?? session.MaxStderrBytes,
+        };
+    }
+
+    private void Validate(ExecutionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!Enum.IsDefined(request.Language))
+            throw new ArgumentException($"Unknown language value {(int)request.Language}. Use Python or JavaScript.", nameof(request));
+        if (request.Code is null) throw new ArgumentException("Code is required.", nameof(request));
+        if (string.IsNullOrWhiteSpace(request.Code)) throw new ArgumentException("Code is empty: send the program to run.", nameof(request));
+        if (request.Code.Contains('\0')) throw new ArgumentException("Code contains a NUL character; send source text.", nameof(request));
+        int codeBytes = Encoding.UTF8.GetByteCount(request.Code);
+        if (codeBytes > _options.MaxCodeBytes)
+            throw new ArgumentException($"Code is {codeBytes:N0} bytes; the limit is {_options.MaxCodeBytes:N0}. Send a shorter program or write data to a file in the session workspace.", nameof(request));
+        if (request.Stdin is { } stdin && Encoding.UTF8.GetByteCount(stdin) > _options.MaxStdinBytes)
+            throw new ArgumentException($"Stdin is over the limit of {_options.MaxStdinBytes:N0} bytes.", nameof(request));
+        if (request.SessionId is not null) WorkspacePaths.ValidateSessionId(request.SessionId);
+        _options.Resolve(request.Limits); // throws for limits out of range
+    }
+
+    /// <inheritdoc />
+    public SandboxDescription Describe() => new(
+        [
+            new RuntimeDescription("python", "CPython (WASI reactor)", "3.11", ["Standard library without ssl, ctypes, sockets, subprocess or threads.", "Vendored pure-Python packages: install_package."]),
+            new RuntimeDescription("javascript", "QuickJS (WASI reactor)", QuickJsVersion(), ["ES2023; no Node.js modules except a small 'fs' over /app; console.log, readline(), readStdin()."]),
+        ],
+        Describe(_options.Resolve(null)),
+        Describe(new EffectiveLimits(_options.MaxFuel, _options.MaxMemoryBytes, _options.MaxTimeout, _options.MaxOutputBytes, _options.MaxOutputBytes)),
+        _packages.Names);
+
+    private static LimitsDescription Describe(EffectiveLimits l) =>
+        new(l.Fuel, l.MemoryBytes / (1024 * 1024), l.Timeout.TotalSeconds, l.MaxStdoutBytes, l.MaxStderrBytes);
+
+    private string QuickJsVersion()
+    {
+        string file = Path.Combine(_catalog.RuntimesPath, "quickjs", "VERSION");
+        return File.Exists(file) ? File.ReadAllText(file).Trim() : "unknown";
+    }
+
+    /// <summary>Flushes session checkpoints and releases the engine.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await _sessions.DisposeAsync().ConfigureAwait(false);
+        _catalog.Dispose();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+}
