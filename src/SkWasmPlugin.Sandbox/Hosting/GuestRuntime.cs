@@ -28,8 +28,12 @@ internal sealed class GuestRuntime
     /// <summary>Pages a started interpreter differs from a fresh instance in.</summary>
     public PageImage StartedImage { get; }
 
-    /// <summary>The full memory of a started interpreter: the baseline of session checkpoints.</summary>
-    public byte[] StartedMemory { get; }
+    /// <summary>
+    /// The memory of a fresh instance (the module's data segments): the baseline of session checkpoints.
+    /// Unlike a started interpreter's memory it is the same in every process (start-up draws a random
+    /// hash seed), so a stored checkpoint restores in any process running the same runtime build.
+    /// </summary>
+    public byte[] FreshMemory { get; }
 
     /// <summary>Where to write what to make the running interpreter stop itself (see runtimes/ABI.md); empty: hard stops only.</summary>
     public IReadOnlyList<(int Address, int Value)> InterruptPlan { get; private set; } = [];
@@ -64,11 +68,11 @@ internal sealed class GuestRuntime
         {
             using var instance = new GuestInstance(this, scratch, new WorkspaceQuota(scratch, long.MaxValue, int.MaxValue));
             byte[] fresh = instance.CopyMemory();
+            FreshMemory = fresh;
             instance.Initialize(InitFuel);
             StartupFuel = InitFuel - instance.FuelLeft;
             InterruptPlan = instance.ReadInterruptPlan();
             StartedImage = instance.Capture(fresh);
-            StartedMemory = instance.CopyMemory();
         }
         finally
         {
@@ -84,8 +88,8 @@ internal sealed class GuestRuntime
         var instance = new GuestInstance(this, workspacePath, quota);
         try
         {
-            instance.Apply(StartedImage);
-            if (checkpoint is not null) instance.Apply(checkpoint);
+            // A checkpoint holds every page that differs from a fresh instance, the started state included.
+            instance.Apply(checkpoint ?? StartedImage);
             return instance;
         }
         catch

@@ -249,7 +249,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
     {
         if (state.Live is null || !state.Dirty) return;
         var runtime = _catalog.Get(language);
-        state.Checkpoint = state.Live.Capture(runtime.StartedMemory);
+        state.Checkpoint = state.Live.Capture(runtime.FreshMemory);
         state.CheckpointCall = session.Record.ExecutionCount;
         state.Dirty = false;
         state.CallsSinceCheckpoint = 0;

@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.Text;
+using SkWasmPlugin.Cli;
+using SkWasmPlugin.Sandbox;
+using Spectre.Console;
+
+// skwasm: exit 0 when the program succeeded, 1 when it failed, 2 for bad usage or a host error.
+var root = new RootCommand("Run Python and JavaScript in the SkWasmPlugin WebAssembly sandbox.");
+var storeOption = new Option<string?>("--store")
+{
+    Description = "Folder for sessions (default: $SKWASM_HOME/sessions or a folder under local app data).",
+    Recursive = true,
+};
+root.Options.Add(storeOption);
+root.Subcommands.Add(RunCommand.Create(storeOption));
+root.Subcommands.Add(SessionCommands.Create(storeOption));
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"skwasm: {error.Message}");
+    Console.Error.WriteLine("Try 'skwasm --help'.");
+    return 2;
+}
+try
+{
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception ex) when (ex is ArgumentException or IOException or InvalidOperationException or KeyNotFoundException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"skwasm: {ex.Message}");
+    return 2;
+}
+
+namespace SkWasmPlugin.Cli
+{
+    internal static class CliSandbox
+    {
+        public static WasmCodeSandbox Create(string? store) => new(new SandboxOptions
+        {
+            Sessions = new SessionManagerOptions
+            {
+                StoragePath = store ?? LocalWorkspaceStorage.DefaultRoot(),
+                CheckpointDelay = TimeSpan.Zero, // one call per process: checkpoint before exiting
+            },
+        });
+
+        public static IAnsiConsole Stderr { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+    }
+
+    internal static class RunCommand
+    {
+        public static Command Create(Option<string?> store)
+        {
+            var file = new Argument<string?>("file") { Description = "Program file (.py, .js, .mjs), or '-' for standard input.", Arity = ArgumentArity.ZeroOrOne };
+            var lang = new Option<string?>("--lang", "-l") { Description = "python | javascript (py, js). Inferred from the file extension when omitted." };
+            var code = new Option<string?>("--code", "-c") { Description = "Program text to run instead of a file." };
+            var stdin = new Option<string?>("--stdin") { Description = "File whose content is the program's standard input ('-' for this process's stdin)." };
+            var fuel = new Option<long?>("--fuel") { Description = "Instruction budget (default 5,000,000,000)." };
+            var memory = new Option<int?>("--memory-mb") { Description = "Memory limit in MB (default 128)." };
+            var timeout = new Option<int?>("--timeout-ms") { Description = "Wall-clock limit in milliseconds (default 30000)." };
+            var session = new Option<string?>("--session", "-s") { Description = "Run in this session (created when it does not exist); state and /app files persist." };
+            var module = new Option<bool>("--module") { Description = "JavaScript: run as an ES module." };
+            var json = new Option<bool>("--json") { Description = "Print the full result as JSON." };
+            var command = new Command("run", "Run a program in the sandbox.") { file, lang, code, stdin, fuel, memory, timeout, session, module, json };
+            command.SetAction(async (parse, cancellationToken) =>
+            {
+                string? path = parse.GetValue(file);
+                string? text = parse.GetValue(code);
+                string? langName = parse.GetValue(lang);
+                if (text is null && path is null)
+                    throw new ArgumentException("Give a program: a FILE, '-' for standard input, or --code TEXT.");
+                if (text is not null && path is not null)
+                    throw new ArgumentException("Give either a FILE or --code, not both.");
+                string? stdinPath = parse.GetValue(stdin);
+                if (path == "-" && stdinPath == "-")
+                    throw new ArgumentException("Standard input cannot be both the program and its input.");
+                text ??= path == "-" ? await Console.In.ReadToEndAsync(cancellationToken) : await ReadFileAsync(path!, cancellationToken);
+                Language language;
+                if (langName is not null) language = Languages.Parse(langName);
+                else if (path is not null && path != "-" && Languages.TryFromExtension(path, out var inferred)) language = inferred;
+                else throw new ArgumentException("Cannot tell the language: pass --lang python or --lang javascript.");
+                string? input = stdinPath is null ? null
+                    : stdinPath == "-" ? await Console.In.ReadToEndAsync(cancellationToken)
+                    : await ReadFileAsync(stdinPath, cancellationToken);
+                var limits = new ExecutionLimits
+                {
+                    Fuel = parse.GetValue(fuel),
+                    MemoryBytes = parse.GetValue(memory) is { } mb ? mb * 1024L * 1024 : null,
+                    Timeout = parse.GetValue(timeout) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+                };
+
+                await using var sandbox = CliSandbox.Create(parse.GetValue(store));
+                string? sessionId = parse.GetValue(session);
+                if (sessionId is not null)
+                    await sandbox.Sessions.CreateAsync(new SessionOptions { Id = sessionId }, cancellationToken);
+                var result = await sandbox.ExecuteAsync(new ExecutionRequest(language, text)
+                {
+                    Stdin = input,
+                    Limits = limits,
+                    SessionId = sessionId,
+                    JavaScriptModule = parse.GetValue(module),
+                }, cancellationToken);
+                await sandbox.Sessions.FlushAsync(cancellationToken);
+
+                if (parse.GetValue(json)) Console.Out.WriteLine(SandboxJson.Serialize(result, indented: true));
+                else ResultPrinter.Print(result);
+                return result.IsSuccess ? 0 : 1;
+            });
+            return command;
+        }
+
+        private static async Task<string> ReadFileAsync(string path, CancellationToken cancellationToken)
+        {
+            if (!File.Exists(path)) throw new ArgumentException($"File not found: {path}");
+            var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+            try
+            {
+                return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw new ArgumentException($"{path} is not UTF-8 text.");
+            }
+        }
+    }
+
+    internal static class ResultPrinter
+    {
+        public static void Print(ExecutionResult result)
+        {
+            Console.Out.Write(result.Stdout);
+            Console.Out.Flush();
+            Console.Error.Write(result.Stderr);
+            var err = CliSandbox.Stderr;
+            string colour = result.IsSuccess ? "green" : "red";
+            var fuel = result.FuelAnalysis;
+            err.MarkupLine($"[{colour}]{result.Outcome}[/] [grey]· {result.DurationMs:0.###} ms · fuel {result.FuelConsumed:N0} of {result.FuelBudget:N0}"
+                + (fuel is null ? "" : $" ({fuel.UtilizationPercent}%, {fuel.Status.ToString().ToLowerInvariant()})") + "[/]");
+            if (result.StdoutTruncated || result.StderrTruncated) err.MarkupLine("[yellow]output truncated at the limit[/]");
+            if (result.Guidance is { } g)
+            {
+                err.MarkupLine($"[bold]{Markup.Escape(g.ErrorType)}[/]" + (g.Line is { } l ? $" at line {l}" : "") + $": {Markup.Escape(g.Message)}");
+                if (g.CodeFrame is { } frame) err.WriteLine(frame, new Style(Color.Grey));
+                err.MarkupLine($"[yellow]fix:[/] {Markup.Escape(g.Fix)}");
+            }
+            if (fuel is { SuggestedBudget: not null }) err.MarkupLine($"[yellow]fuel:[/] {Markup.Escape(fuel.Advice)}");
+            foreach (string note in result.Notes) err.MarkupLine($"[blue]note:[/] {Markup.Escape(note)}");
+        }
+    }
+}
