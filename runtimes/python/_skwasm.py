@@ -47,10 +47,11 @@ def _names(frame):
 def _keys_on_line(frame, line_text):
     """Keys of the mappings named on the failing line: what the user could have meant."""
     import re
-    keys = []
+    keys, seen = [], set()
     for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", line_text or ""):
         value = frame.f_locals.get(name, frame.f_globals.get(name))
-        if isinstance(value, dict):
+        if isinstance(value, dict) and id(value) not in seen:
+            seen.add(id(value))
             keys.extend(repr(k) for k in list(value)[:_MAX_CANDIDATES])
     return keys[:_MAX_CANDIDATES] or None
 
