@@ -1,0 +1,287 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
+using Polly;
+using Polly.Retry;
+using SkWasmPlugin.Sandbox;
+
+namespace SkWasmPlugin.AI;
+
+/// <summary>A task for the repair loop: what to build, and how to tell that it works.</summary>
+public sealed record CodeRepairTask(string Description, Language Language)
+{
+    /// <summary>Standard input for every run.</summary>
+    public string? Stdin { get; init; }
+
+    /// <summary>When set, stdout (trimmed) must equal this.</summary>
+    public string? ExpectedOutput { get; init; }
+
+    /// <summary>Test code appended to the model's code (e.g. asserts); the run must then succeed.</summary>
+    public string? TestCode { get; init; }
+
+    /// <summary>A check of the result: return null when it is right, or what is wrong (sent to the model).</summary>
+    public Func<ExecutionResult, string?>? Checker { get; init; }
+
+    /// <summary>Run every attempt in this session (state persists); null runs each attempt fresh.</summary>
+    public string? SessionId { get; init; }
+}
+
+/// <summary>Options of the repair loop.</summary>
+public sealed class CodeRepairOptions
+{
+    /// <summary>Most model calls (attempts). Default 3.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>The fuel of the first attempt; null takes the sandbox default.</summary>
+    public long? InitialFuel { get; set; }
+
+    /// <summary>The loop may raise fuel itself, when the fuel analysis suggests it, up to this ceiling.</summary>
+    public long FuelCeiling { get; set; } = 20_000_000_000;
+
+    /// <summary>Lets the loop raise the fuel budget after an exhausted attempt.</summary>
+    public bool AllowFuelIncrease { get; set; } = true;
+
+    /// <summary>Options passed to every model call.</summary>
+    public ChatOptions? ChatOptions { get; set; }
+
+    /// <summary>Inspects each program before it runs; false stops the loop with the verdict Refused.</summary>
+    public Func<CodeApprovalRequest, ValueTask<bool>>? ApprovalHandler { get; set; }
+
+    /// <summary>Retries for transient model faults (429, 5xx, timeouts). Null: 3 retries, exponential back-off from <see cref="RetryBaseDelay"/>.</summary>
+    public ResiliencePipeline? ModelResilience { get; set; }
+
+    /// <summary>First back-off delay of the default retry pipeline.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most characters of stdout/stderr quoted back to the model.</summary>
+    public int MaxOutputCharsForModel { get; set; } = 4000;
+}
+
+/// <summary>How the loop ended.</summary>
+public enum RepairVerdict
+{
+    /// <summary>An attempt ran successfully and passed the checks.</summary>
+    Succeeded,
+
+    /// <summary>Every attempt failed.</summary>
+    MaxAttemptsReached,
+
+    /// <summary>The model sent the same code and it failed the same way twice.</summary>
+    SameErrorRepeated,
+
+    /// <summary>The approval hook refused the code.</summary>
+    Refused,
+}
+
+/// <summary>One attempt: the code, what happened, and what the loop did about it.</summary>
+public sealed record RepairAttempt
+{
+    public required int Number { get; init; }
+    public required string Code { get; init; }
+    public ExecutionResult? Result { get; init; }
+    public ErrorGuidance? Guidance => Result?.Guidance;
+    public string? CheckFailure { get; init; }
+    public required long FuelBudget { get; init; }
+    public UsageDetails? Usage { get; init; }
+    public bool Passed { get; init; }
+}
+
+/// <summary>The loop's result: every attempt, the verdict and a readable history.</summary>
+public sealed record CodeRepairResult(RepairVerdict Verdict, IReadOnlyList<RepairAttempt> Attempts, IReadOnlyList<string> History)
+{
+    public bool Succeeded => Verdict == RepairVerdict.Succeeded;
+    public string? FinalCode => Attempts.Count > 0 ? Attempts[^1].Code : null;
+}
+
+/// <summary>
+/// Self-correcting code generation over any <see cref="IChatClient"/>: ask for code, run it in the sandbox,
+/// and on failure send the error guidance and fuel analysis back with the repair prompt, raising the fuel
+/// budget when the analysis says so, until the code works or the attempts run out.
+/// </summary>
+public sealed partial class CodeRepairLoop
+{
+    private static readonly ActivitySource Activities = new("SkWasmPlugin.AI", "0.1.0");
+    private readonly IChatClient _chat;
+    private readonly ICodeSandbox _sandbox;
+    private readonly CodeRepairOptions _options;
+    private readonly ResiliencePipeline _resilience;
+
+    public CodeRepairLoop(IChatClient chat, ICodeSandbox sandbox, CodeRepairOptions? options = null)
+    {
+        _chat = chat ?? throw new ArgumentNullException(nameof(chat));
+        _sandbox = sandbox ?? throw new ArgumentNullException(nameof(sandbox));
+        _options = options ?? new CodeRepairOptions();
+        if (_options.MaxAttempts < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxAttempts must be at least 1.");
+        _resilience = _options.ModelResilience ?? TransientRetry(_options.RetryBaseDelay);
+    }
+
+    /// <summary>The default model resilience: retry 429, 408, 5xx, network failures and timeouts; never a 4xx request error.</summary>
+    public static ResiliencePipeline TransientRetry(TimeSpan baseDelay, int retries = 3) =>
+        new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                MaxRetryAttempts = retries,
+                Delay = baseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = baseDelay > TimeSpan.Zero,
+            })
+            .Build();
+
+    /// <summary>True for faults worth retrying: throttling, server errors, timeouts, broken connections.</summary>
+    public static bool IsTransient(Exception ex)
+    {
+        int? status = ex switch
+        {
+            HttpRequestException http => http.StatusCode is { } code ? (int)code : null,
+            _ => ex.GetType().GetProperty("Status")?.GetValue(ex) as int? ?? ex.GetType().GetProperty("StatusCode")?.GetValue(ex) switch
+            {
+                int i => i,
+                HttpStatusCode c => (int)c,
+                _ => null,
+            },
+        };
+        if (status is { } s) return s is 408 or 429 || s >= 500;
+        return ex is HttpRequestException or TimeoutException || ex.InnerException is TimeoutException;
+    }
+
+    /// <summary>Runs the loop for one task.</summary>
+    public async Task<CodeRepairResult> RunAsync(CodeRepairTask task, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (string.IsNullOrWhiteSpace(task.Description)) throw new ArgumentException("The task needs a description.", nameof(task));
+        string language = task.Language == Language.Python ? "Python" : "JavaScript";
+        var messages = new List<ChatMessage>
+        {
+            new(ChatRole.System, PromptLibrary.Render(PromptLibrary.CodeGeneration, new Dictionary<string, string?> { ["language"] = language })),
+            new(ChatRole.User, task.Description + (task.Stdin is null ? "" : "\n\nThe program reads its input from standard input.")),
+        };
+        var attempts = new List<RepairAttempt>();
+        var history = new List<string>();
+        long fuel = _options.InitialFuel ?? _sandbox.Describe().DefaultLimits.Fuel;
+        bool exhaustedBefore = false;
+
+        for (int number = 1; number <= _options.MaxAttempts; number++)
+        {
+            using var activity = Activities.StartActivity("skwasm.repair.attempt");
+            activity?.SetTag("skwasm.attempt", number);
+            var response = await _resilience.ExecuteAsync(
+                async ct => await _chat.GetResponseAsync(messages, _options.ChatOptions, ct).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+            string code = ExtractCode(response.Text);
+            messages.Add(new ChatMessage(ChatRole.Assistant, response.Text));
+
+            if (_options.ApprovalHandler is { } approve && !await approve(new CodeApprovalRequest(task.Language.Name(), code, task.SessionId)).ConfigureAwait(false))
+            {
+                attempts.Add(new RepairAttempt { Number = number, Code = code, FuelBudget = fuel, Usage = response.Usage });
+                history.Add($"Attempt {number}: the approval hook refused the code; stopping.");
+                activity?.SetTag("skwasm.outcome", "refused");
+                return new CodeRepairResult(RepairVerdict.Refused, attempts, history);
+            }
+
+            string program = task.TestCode is null ? code : code.TrimEnd() + "\n\n" + task.TestCode;
+            var result = await _sandbox.ExecuteAsync(new ExecutionRequest(task.Language, program)
+            {
+                Stdin = task.Stdin,
+                SessionId = task.SessionId,
+                Limits = new ExecutionLimits { Fuel = fuel },
+            }, cancellationToken).ConfigureAwait(false);
+            string? checkFailure = result.IsSuccess ? Check(task, result) : null;
+            bool passed = result.IsSuccess && checkFailure is null;
+            attempts.Add(new RepairAttempt
+            {
+                Number = number, Code = code, Result = result, CheckFailure = checkFailure,
+                FuelBudget = fuel, Usage = response.Usage, Passed = passed,
+            });
+            activity?.SetTag("skwasm.outcome", result.Outcome.ToString());
+            activity?.SetTag("skwasm.fuel", result.FuelConsumed);
+            activity?.SetTag("skwasm.error_type", result.Guidance?.ErrorType);
+
+            if (passed)
+            {
+                history.Add($"Attempt {number}: succeeded ({result.FuelConsumed:N0} fuel).");
+                return new CodeRepairResult(RepairVerdict.Succeeded, attempts, history);
+            }
+            string failure = checkFailure ?? $"{result.Outcome}{(result.Guidance is { } g ? $" {g.ErrorType}{(g.Line is { } l ? $" at line {l}" : "")}" : "")}";
+            history.Add($"Attempt {number}: {failure}.");
+
+            if (attempts.Count >= 2 && SameFailure(attempts[^2], attempts[^1]))
+            {
+                history.Add("The same code failed the same way twice; stopping.");
+                return new CodeRepairResult(RepairVerdict.SameErrorRepeated, attempts, history);
+            }
+
+            bool exhausted = result.Outcome == ExecutionOutcome.FuelExhausted;
+            if (exhausted && _options.AllowFuelIncrease && result.FuelAnalysis?.SuggestedBudget is { } suggested)
+            {
+                long raised = Math.Min(suggested, _options.FuelCeiling);
+                if (raised > fuel)
+                {
+                    history.Add($"Raised the fuel budget from {fuel:N0} to {raised:N0} as the fuel analysis suggested.");
+                    fuel = raised;
+                }
+                else
+                {
+                    history.Add($"The fuel budget is at the ceiling ({_options.FuelCeiling:N0}); not raising it.");
+                }
+            }
+            var analysis = exhausted && result.FuelAnalysis is { } fa
+                ? Sandbox.Guidance.FuelAnalyzer.Analyze(fa.Consumed, fa.Budget, _options.FuelCeiling, true, result.Guidance?.Line, exhaustedBefore)
+                : result.FuelAnalysis;
+            exhaustedBefore |= exhausted;
+            messages.Add(new ChatMessage(ChatRole.User, RepairPrompt(task, number, result, analysis, checkFailure, fuel)));
+        }
+        history.Add($"No attempt succeeded in {_options.MaxAttempts}.");
+        return new CodeRepairResult(RepairVerdict.MaxAttemptsReached, attempts, history);
+    }
+
+    private static string? Check(CodeRepairTask task, ExecutionResult result)
+    {
+        if (task.ExpectedOutput is { } expected && Normalize(result.Stdout) != Normalize(expected))
+            return $"The output is wrong. Expected:\n{expected.Trim()}\nGot:\n{result.Stdout.Trim()}";
+        return task.Checker?.Invoke(result);
+    }
+
+    private static string Normalize(string s) => s.Replace("\r\n", "\n").Trim();
+
+    private static bool SameFailure(RepairAttempt a, RepairAttempt b) =>
+        Normalize(a.Code) == Normalize(b.Code) &&
+        a.Result?.Outcome == b.Result?.Outcome &&
+        a.Guidance?.ErrorType == b.Guidance?.ErrorType &&
+        a.CheckFailure == b.CheckFailure;
+
+    private string RepairPrompt(CodeRepairTask task, int attempt, ExecutionResult result, FuelAnalysis? fuel, string? checkFailure, long nextFuel)
+    {
+        string guidance = result.Guidance is { } g
+            ? $"Error: {g.ErrorType}{(g.Line is { } l ? $" at line {l}" : "")}: {g.Message}\n" +
+              (g.CodeFrame is { } frame ? $"```\n{frame}\n```\n" : "") +
+              $"Fix: {g.Fix}"
+            : "";
+        string fuelText = fuel is null ? "" :
+            $"Fuel: {fuel.Consumed:N0} of {fuel.Budget:N0} ({fuel.UtilizationPercent}%, {fuel.Status.ToString().ToLowerInvariant()}). {fuel.Advice}" +
+            (nextFuel > fuel.Budget ? $" The next run gets {nextFuel:N0}." : "");
+        return PromptLibrary.Render(PromptLibrary.Repair, new Dictionary<string, string?>
+        {
+            ["language"] = task.Language == Language.Python ? "Python" : "JavaScript",
+            ["attempt"] = attempt.ToString(),
+            ["outcome"] = result.Outcome.ToString(),
+            ["guidance"] = guidance,
+            ["fuel"] = fuelText,
+            ["check"] = checkFailure is null ? "" : "Check: " + checkFailure,
+            ["stdout"] = ModelResultFormatter.HeadTail(result.Stdout, _options.MaxOutputCharsForModel),
+            ["stderr"] = ModelResultFormatter.HeadTail(result.Stderr, _options.MaxOutputCharsForModel),
+            ["task"] = task.Description,
+        });
+    }
+
+    [GeneratedRegex(@"```[ \t]*[A-Za-z0-9_+-]*[ \t]*\r?\n(?<body>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex FencedBlock();
+
+    /// <summary>The first fenced block of a reply, else the whole reply without wrapping.</summary>
+    public static string ExtractCode(string reply)
+    {
+        var match = FencedBlock().Match(reply ?? "");
+        return match.Success ? match.Groups["body"].Value.TrimEnd() : CodeSanitizer.Sanitize(reply ?? "");
+    }
+}

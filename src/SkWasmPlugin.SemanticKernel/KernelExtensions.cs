@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel;
+using SkWasmPlugin.AI;
+using SkWasmPlugin.Sandbox;
+
+namespace SkWasmPlugin.SemanticKernel;
+
+/// <summary>Adds the code interpreter plugin to a kernel builder or a kernel.</summary>
+public static class KernelExtensions
+{
+    /// <summary>
+    /// Registers the sandbox (unless an <see cref="ICodeSandbox"/> is already registered) and the plugin:
+    /// <c>kernelBuilder.Plugins.AddWasmCodeInterpreter()</c>.
+    /// </summary>
+    public static IKernelBuilderPlugins AddWasmCodeInterpreter(
+        this IKernelBuilderPlugins plugins,
+        Action<SandboxOptions>? configureSandbox = null,
+        Action<CodeInterpreterOptions>? configureTools = null,
+        string pluginName = WasmCodeInterpreterPlugin.DefaultName)
+    {
+        ArgumentNullException.ThrowIfNull(plugins);
+        if (!plugins.Services.Any(d => d.ServiceType == typeof(ICodeSandbox)))
+            plugins.Services.AddWasmSandbox(configureSandbox);
+        plugins.Services.AddWasmSandboxTools(configureTools);
+        plugins.Services.AddSingleton(sp => KernelPluginFactory.CreateFromObject(
+            new WasmCodeInterpreterPlugin(sp.GetRequiredService<CodeInterpreterTools>()), pluginName));
+        return plugins;
+    }
+
+    /// <summary>Adds the plugin over an existing sandbox: <c>kernel.Plugins.AddWasmCodeInterpreter(sandbox)</c>.</summary>
+    public static KernelPlugin AddWasmCodeInterpreter(
+        this KernelPluginCollection plugins,
+        ICodeSandbox sandbox,
+        CodeInterpreterOptions? options = null,
+        string pluginName = WasmCodeInterpreterPlugin.DefaultName)
+    {
+        ArgumentNullException.ThrowIfNull(plugins);
+        var plugin = KernelPluginFactory.CreateFromObject(new WasmCodeInterpreterPlugin(new CodeInterpreterTools(sandbox, options)), pluginName);
+        plugins.Add(plugin);
+        return plugin;
+    }
+}
