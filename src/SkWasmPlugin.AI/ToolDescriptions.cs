@@ -35,6 +35,8 @@ public static class ToolDescriptions
 
     public const string ResetSessionName = "reset_session";
     public const string ResetSession = "Forget a session's variables and imports (a fresh interpreter); optionally delete its files too.";
+    /// <summary>The MCP name of the reset tool (its description is <see cref="ResetSession"/>).</summary>
+    public const string ResetWorkspaceName = "reset_workspace";
 
     public const string ListFilesName = "list_files";
     public const string ListFiles = "List the files in a session's /app workspace with sizes and modification times.";

@@ -148,11 +148,12 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         _stdout.Reset(limits.MaxStdoutBytes);
         _stderr.Reset(limits.MaxStderrBytes);
         _store.SetLimits(memorySize: limits.MemoryBytes);
-        // The budget plus a reserve: at the budget the epoch tick asks the interpreter to stop itself (a
-        // real traceback, state kept); the reserve pays for that, and its end is the hard stop.
-        ulong total = (ulong)limits.Fuel + (ulong)SoftStopReserve;
-        _store.Fuel = total;
-        _call = new CallState(DateTime.UtcNow + limits.Timeout, cancellationToken, limits.Fuel, total) { Limits = limits };
+        // The store holds exactly the budget, so a program that finishes never used more. Each epoch tick
+        // checks the burn rate; when the budget would run out before the next tick, the interpreter is
+        // asked to stop itself (a real traceback at the running line, state kept) and given a small
+        // reserve to unwind with. A burn too fast for that ends in the OutOfFuel trap instead.
+        _store.Fuel = (ulong)limits.Fuel;
+        _call = new CallState(DateTime.UtcNow + limits.Timeout, cancellationToken, limits.Fuel) { Limits = limits };
         _store.SetEpochDeadline(1);
 
         byte[] codeBytes = Encoding.UTF8.GetBytes(code);
@@ -184,7 +185,7 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
             (stopped, trapMessage) = Classify(ex, limits);
         }
 
-        long consumed = (long)(total - _store.Fuel);
+        long consumed = (long)((ulong)limits.Fuel + _call!.FuelAdded - _store.Fuel);
         var softReason = _call?.SoftStopReason;
         _call = null;
         if (stopped is null && softReason is { } reason && IsInterruptReport(report))
@@ -210,8 +211,8 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         return ptr;
     }
 
-    /// <summary>Fuel beyond the budget that lets a soft-stopped interpreter unwind and report.</summary>
-    internal const long SoftStopReserve = 200_000_000;
+    /// <summary>Least fuel given to a soft-stopped interpreter to unwind and report.</summary>
+    internal const ulong SoftStopReserve = 50_000_000;
 
     /// <summary>How long a soft stop may take before the hard stop.</summary>
     private static readonly TimeSpan SoftStopGrace = TimeSpan.FromMilliseconds(300);
@@ -259,18 +260,27 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         var now = DateTime.UtcNow;
         if (call.SoftStopReason is { } reason)
         {
-            if (now >= call.SoftStopDeadline) throw new GuestStop(reason, SoftStopMessage(reason, call.Limits ?? default!));
+            if (now >= call.SoftStopDeadline) throw new GuestStop(reason, SoftStopMessage(reason, call.Limits!));
             RequestSoftStop(call, reason, now); // the eval loop may have cleared its flag: ask again
             return 1;
         }
+        ulong left = store.Fuel;
+        ulong burnt = call.LastFuelLeft > left ? call.LastFuelLeft - left : 0;
+        call.LastFuelLeft = left;
+        // At this rate the budget ends before the next tick: stop now, while a soft stop can still work.
+        bool fuelRunningOut = Runtime.InterruptPlan.Count > 0 && left < burnt + 1_000_000;
         ExecutionOutcome? limit =
             now >= call.Deadline ? ExecutionOutcome.TimedOut
-            : call.Total - store.Fuel >= (ulong)call.Budget ? ExecutionOutcome.FuelExhausted
+            : fuelRunningOut ? ExecutionOutcome.FuelExhausted
             : _stdout.Overflowed || _stderr.Overflowed ? ExecutionOutcome.OutputLimitExceeded
             : null;
         if (limit is { } hit)
         {
-            if (Runtime.InterruptPlan.Count == 0) throw new GuestStop(hit, SoftStopMessage(hit, call.Limits ?? default!));
+            if (Runtime.InterruptPlan.Count == 0) throw new GuestStop(hit, SoftStopMessage(hit, call.Limits!));
+            ulong reserve = Math.Max(4 * burnt, SoftStopReserve);
+            store.Fuel = left + reserve;
+            call.FuelAdded += reserve;
+            call.LastFuelLeft = left + reserve;
             RequestSoftStop(call, hit, now);
         }
         return 1;
@@ -329,12 +339,12 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
 
     public void Dispose() => _store.Dispose();
 
-    private sealed class CallState(DateTime deadline, CancellationToken cancellation, long budget, ulong total)
+    private sealed class CallState(DateTime deadline, CancellationToken cancellation, long budget)
     {
         public DateTime Deadline { get; } = deadline;
         public CancellationToken Cancellation { get; } = cancellation;
-        public long Budget { get; } = budget;
-        public ulong Total { get; } = total;
+        public ulong LastFuelLeft { get; set; } = (ulong)budget;
+        public ulong FuelAdded { get; set; }
         public EffectiveLimits? Limits { get; init; }
         public ExecutionOutcome? SoftStopReason { get; set; }
         public DateTime SoftStopDeadline { get; set; }

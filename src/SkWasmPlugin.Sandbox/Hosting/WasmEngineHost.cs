@@ -9,7 +9,8 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 /// </summary>
 internal sealed class WasmEngineHost : IDisposable
 {
-    private readonly Timer _ticker;
+    private readonly Thread _ticker;
+    private readonly CancellationTokenSource _stopping = new();
 
     public Engine Engine { get; }
     public Linker Linker { get; }
@@ -64,7 +65,14 @@ internal sealed class WasmEngineHost : IDisposable
         Trampoline = Module.FromText(Engine, "skwasm-wasi-trampoline", TrampolineText);
         string? cacheDir = options.DisableModuleCache ? null : options.ModuleCachePath ?? DefaultCacheDirectory();
         Cache = new ModuleCache(cacheDir, $"fuel=1;epoch=1;stack={stack};opt=speed;cow=1", logger);
-        _ticker = new Timer(_ => Engine.IncrementEpoch(), null, options.EpochInterval, options.EpochInterval);
+        // A dedicated thread rather than a pool timer: deadlines must keep ticking when the pool is busy.
+        _ticker = new Thread(() =>
+        {
+            var token = _stopping.Token;
+            while (!token.WaitHandle.WaitOne(options.EpochInterval)) Engine.IncrementEpoch();
+        })
+        { IsBackground = true, Name = "skwasm-epoch", Priority = ThreadPriority.AboveNormal };
+        _ticker.Start();
     }
 
     private static string DefaultCacheDirectory()
@@ -76,7 +84,9 @@ internal sealed class WasmEngineHost : IDisposable
 
     public void Dispose()
     {
-        _ticker.Dispose();
+        _stopping.Cancel();
+        _ticker.Join();
+        _stopping.Dispose();
         Linker.Dispose();
         WasiLinker.Dispose();
         Engine.Dispose();

@@ -1,0 +1,116 @@
+using System.Net;
+using SkWasmPlugin.AI;
+using SkWasmPlugin.Sandbox;
+
+namespace SkWasmPlugin.Sandbox.Tests;
+
+[Collection(SandboxCollection.Name)]
+public sealed class RepairLoopTests(SandboxFixture fixture)
+{
+    private static string Py(string code) => "```python\n" + code + "\n```";
+
+    private static CodeRepairOptions Options(Action<CodeRepairOptions>? more = null)
+    {
+        var o = new CodeRepairOptions { RetryBaseDelay = TimeSpan.Zero };
+        more?.Invoke(o);
+        return o;
+    }
+
+    [Fact]
+    public async Task Repairs_a_NameError_on_the_second_attempt_with_guidance_in_the_prompt()
+    {
+        var chat = new ScriptedChatClient()
+            .Reply(Py("total = 0\nfor n in range(5):\n    total += n\nprint(totl)"))
+            .Reply(Py("total = 0\nfor n in range(5):\n    total += n\nprint(total)"));
+        var loop = new CodeRepairLoop(chat, fixture.Sandbox, Options());
+
+        var result = await loop.RunAsync(new CodeRepairTask("Sum 0..4 and print it.", Language.Python) { ExpectedOutput = "10" });
+
+        Assert.Equal(RepairVerdict.Succeeded, result.Verdict);
+        Assert.Equal(2, result.Attempts.Count);
+        Assert.Equal("NameError", result.Attempts[0].Guidance!.ErrorType);
+        string repairPrompt = chat.Requests[1].Messages[^1].Text;
+        Assert.Contains("NameError at line 4", repairPrompt);
+        Assert.Contains("Did you mean 'total'?", repairPrompt);
+        Assert.Contains("print(totl)", repairPrompt);
+        Assert.Equal("10\n", result.Attempts[1].Result!.Stdout);
+    }
+
+    [Fact]
+    public async Task Exhausted_fuel_raises_the_budget_within_the_ceiling()
+    {
+        const string heavy = "s = 0\nfor i in range(60_000):\n    s += i\nprint(s)";
+        var chat = new ScriptedChatClient().Reply(Py(heavy)).Reply(Py(heavy + "  # same work, bigger budget"));
+        var loop = new CodeRepairLoop(chat, fixture.Sandbox, Options(o => { o.InitialFuel = 100_000_000; o.FuelCeiling = 150_000_000; }));
+
+        var result = await loop.RunAsync(new CodeRepairTask("Sum the first sixty thousand integers.", Language.Python));
+
+        Assert.Equal(ExecutionOutcome.FuelExhausted, result.Attempts[0].Result!.Outcome);
+        Assert.Equal(100_000_000, result.Attempts[0].FuelBudget);
+        Assert.Equal(150_000_000, result.Attempts[1].FuelBudget); // suggested 200M, capped at the ceiling
+        Assert.Contains(result.History, h => h.Contains("Raised the fuel budget from 100,000,000 to 150,000,000"));
+        Assert.Contains("The next run gets 150,000,000", chat.Requests[1].Messages[^1].Text);
+    }
+
+    [Fact]
+    public async Task Stops_when_the_same_code_fails_the_same_way_twice()
+    {
+        var chat = new ScriptedChatClient().Reply(Py("print(1/0)")).Reply(Py("print(1/0)")).Reply(Py("print(1)"));
+        var loop = new CodeRepairLoop(chat, fixture.Sandbox, Options(o => o.MaxAttempts = 5));
+
+        var result = await loop.RunAsync(new CodeRepairTask("Print something.", Language.Python));
+
+        Assert.Equal(RepairVerdict.SameErrorRepeated, result.Verdict);
+        Assert.Equal(2, result.Attempts.Count);
+        Assert.Equal(2, chat.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Approval_refusal_stops_the_loop_and_runs_nothing()
+    {
+        var chat = new ScriptedChatClient().Reply(Py("import os\nprint(os.listdir('/'))"));
+        var seen = new List<CodeApprovalRequest>();
+        var loop = new CodeRepairLoop(chat, fixture.Sandbox, Options(o => o.ApprovalHandler = r => { seen.Add(r); return ValueTask.FromResult(false); }));
+
+        var result = await loop.RunAsync(new CodeRepairTask("List the root folder.", Language.Python));
+
+        Assert.Equal(RepairVerdict.Refused, result.Verdict);
+        Assert.Null(result.Attempts.Single().Result);
+        Assert.Contains("os.listdir", Assert.Single(seen).Code);
+    }
+
+    [Fact]
+    public async Task Transient_429_is_retried_but_a_bad_request_is_not()
+    {
+        var chat = new ScriptedChatClient()
+            .Throw(new HttpRequestException("rate limited", null, HttpStatusCode.TooManyRequests))
+            .Throw(new HttpRequestException("server error", null, HttpStatusCode.BadGateway))
+            .Reply(Py("print('ok')"));
+        var result = await new CodeRepairLoop(chat, fixture.Sandbox, Options()).RunAsync(new CodeRepairTask("Print ok.", Language.Python) { ExpectedOutput = "ok" });
+        Assert.True(result.Succeeded);
+        Assert.Equal(3, chat.Requests.Count);
+
+        var bad = new ScriptedChatClient().Throw(new HttpRequestException("bad request", null, HttpStatusCode.BadRequest)).Reply(Py("print('never')"));
+        await Assert.ThrowsAsync<HttpRequestException>(() => new CodeRepairLoop(bad, fixture.Sandbox, Options()).RunAsync(new CodeRepairTask("x", Language.Python)));
+        Assert.Single(bad.Requests);
+    }
+
+    [Fact]
+    public async Task Wrong_output_is_reported_back_and_JavaScript_works_too()
+    {
+        var chat = new ScriptedChatClient()
+            .Reply("```js\nconsole.log(readStdin().trim().split('').join(''))\n```")
+            .Reply("```javascript\nconsole.log(readStdin().trim().split('').reverse().join(''))\n```");
+        var result = await new CodeRepairLoop(chat, fixture.Sandbox, Options())
+            .RunAsync(new CodeRepairTask("Reverse the input string.", Language.JavaScript) { Stdin = "abc\n", ExpectedOutput = "cba" });
+        Assert.True(result.Succeeded);
+        Assert.Contains("Expected:\ncba\nGot:\nabc", chat.Requests[1].Messages[^1].Text);
+    }
+
+    [Theory]
+    [InlineData("```python\nprint(1)\n```", "print(1)")]
+    [InlineData("Here you go:\n```py\nx = 1\nprint(x)\n```\nDone.", "x = 1\nprint(x)")]
+    [InlineData("print(2)", "print(2)")]
+    public void Extracts_code_from_replies(string reply, string expected) =>
+        Assert.Equal(expected, CodeRepairLoop.ExtractCode(reply));
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel;
+using SkWasmPlugin.SemanticKernel;
+
+namespace SkWasmPlugin.Sandbox.Tests;
+
+[Collection(SandboxCollection.Name)]
+public sealed class SemanticKernelTests(SandboxFixture fixture)
+{
+    [Fact]
+    public async Task Kernel_auto_function_calling_invokes_the_plugin_and_returns_sandbox_json()
+    {
+        var scripted = new ScriptedChatClient()
+            .CallTool("CodeInterpreter_execute_python", new Dictionary<string, object?> { ["code"] = "print(2 ** 10)" })
+            .Then((messages, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant,
+                "Result: " + messages.SelectMany(m => m.Contents).OfType<Microsoft.Extensions.AI.FunctionResultContent>().Single().Result)));
+        var builder = Kernel.CreateBuilder();
+        // What SK's own connectors do: the kernel's auto function calling runs in this middleware.
+        builder.Services.AddSingleton<IChatClient>(new ChatClientBuilder(scripted).UseKernelFunctionInvocation().Build());
+        var kernel = builder.Build();
+        kernel.Plugins.AddWasmCodeInterpreter(fixture.Sandbox);
+
+        var answer = await kernel.InvokePromptAsync("What is 2 to the 10th?",
+            new KernelArguments(new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() }));
+
+        Assert.Contains("1024", answer.ToString());
+        Assert.Contains("outcome", answer.ToString());
+        Assert.Contains("success", answer.ToString());
+        Assert.Equal(2, scripted.Requests.Count);
+        Assert.Contains(scripted.Requests[0].Options!.Tools!, t => t.Name == "CodeInterpreter_execute_python");
+    }
+
+    [Fact]
+    public void Builder_extension_registers_the_plugin_with_every_function()
+    {
+        var builder = Kernel.CreateBuilder();
+        builder.Plugins.AddWasmCodeInterpreter(o => o.Sessions.StoragePath = Path.Combine(fixture.Root, "sk-builder"));
+        var kernel = builder.Build();
+        var plugin = kernel.Plugins[WasmCodeInterpreterPlugin.DefaultName];
+        Assert.Equal(9, plugin.FunctionCount);
+        Assert.Equal(SkWasmPlugin.AI.ToolDescriptions.ExecutePython, plugin["execute_python"].Description);
+    }
+}
