@@ -28,3 +28,13 @@ public sealed record RuntimeDescription(string Language, string Engine, string V
 
 /// <summary>A set of limits, in plain units.</summary>
 public sealed record LimitsDescription(long Fuel, long MemoryMb, double TimeoutSeconds, int StdoutBytes, int StderrBytes);
+
+/// <summary>Counters of a <see cref="WasmCodeSandbox"/>.</summary>
+/// <param name="ModuleCacheHits">Modules loaded from the on-disk cache.</param>
+/// <param name="ModuleCacheMisses">Modules compiled.</param>
+/// <param name="LiveInterpreters">Session interpreters currently in memory.</param>
+/// <param name="Runtimes">Start-up cost of each runtime started so far.</param>
+public sealed record SandboxStatistics(int ModuleCacheHits, int ModuleCacheMisses, int LiveInterpreters, IReadOnlyDictionary<string, RuntimeStartup> Runtimes);
+
+/// <summary>What starting one runtime cost (once per process).</summary>
+public sealed record RuntimeStartup(double Milliseconds, long Fuel, int SnapshotPages);

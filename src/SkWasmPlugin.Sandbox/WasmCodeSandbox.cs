@@ -133,6 +133,13 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         _options.Resolve(request.Limits); // throws for limits out of range
     }
 
+    /// <summary>Counters for diagnostics, tests and benchmarks.</summary>
+    public SandboxStatistics GetStatistics() => new(
+        _catalog.Host.Cache.Hits,
+        _catalog.Host.Cache.Misses,
+        _sessions.LiveInterpreterCount,
+        _catalog.StartedRuntimes.ToDictionary(r => r.Language.Name(), r => new RuntimeStartup(r.StartupTime.TotalMilliseconds, r.StartupFuel, r.StartedImage.Pages.Length)));
+
     /// <inheritdoc />
     public SandboxDescription Describe() => new(
         [

@@ -39,17 +39,19 @@ public sealed class RepairLoopTests(SandboxFixture fixture)
     [Fact]
     public async Task Exhausted_fuel_raises_the_budget_within_the_ceiling()
     {
-        const string heavy = "s = 0\nfor i in range(60_000):\n    s += i\nprint(s)";
-        var chat = new ScriptedChatClient().Reply(Py(heavy)).Reply(Py(heavy + "  # same work, bigger budget"));
-        var loop = new CodeRepairLoop(chat, fixture.Sandbox, Options(o => { o.InitialFuel = 100_000_000; o.FuelCeiling = 150_000_000; }));
+        // About 290 million instructions of work: over 100M and 200M, under the 350M ceiling.
+        const string heavy = "s = 0\nfor i in range(150_000):\n    s += i\nprint(s)";
+        var chat = new ScriptedChatClient().Reply(Py(heavy)).Reply(Py(heavy + "  # again")).Reply(Py(heavy + "  # and again"));
+        var loop = new CodeRepairLoop(chat, fixture.Sandbox, Options(o => { o.InitialFuel = 100_000_000; o.FuelCeiling = 350_000_000; }));
 
-        var result = await loop.RunAsync(new CodeRepairTask("Sum the first sixty thousand integers.", Language.Python));
+        var result = await loop.RunAsync(new CodeRepairTask("Sum the first 150,000 integers.", Language.Python) { ExpectedOutput = "11249925000" });
 
         Assert.Equal(ExecutionOutcome.FuelExhausted, result.Attempts[0].Result!.Outcome);
-        Assert.Equal(100_000_000, result.Attempts[0].FuelBudget);
-        Assert.Equal(150_000_000, result.Attempts[1].FuelBudget); // suggested 200M, capped at the ceiling
-        Assert.Contains(result.History, h => h.Contains("Raised the fuel budget from 100,000,000 to 150,000,000"));
-        Assert.Contains("The next run gets 150,000,000", chat.Requests[1].Messages[^1].Text);
+        Assert.Equal([100_000_000L, 200_000_000L, 350_000_000L], result.Attempts.Select(a => a.FuelBudget));
+        Assert.Contains(result.History, h => h.Contains("Raised the fuel budget from 100,000,000 to 200,000,000"));
+        Assert.Contains(result.History, h => h.Contains("Raised the fuel budget from 200,000,000 to 350,000,000")); // 400M suggested, capped
+        Assert.Contains("The next run gets 200,000,000", chat.Requests[1].Messages[^1].Text);
+        Assert.True(result.Succeeded);
     }
 
     [Fact]

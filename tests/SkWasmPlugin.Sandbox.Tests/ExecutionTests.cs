@@ -47,12 +47,13 @@ public sealed class ExecutionTests(SandboxFixture fixture)
     [Fact]
     public async Task Busy_loop_exhausts_fuel_with_the_line()
     {
-        var r = await Run(Language.Python, "x = 0\nwhile True:\n    x += 1\n", limits: new ExecutionLimits { Fuel = 50_000_000 });
+        // A budget that lasts many epoch ticks, so the soft stop (which reports the line) has time to act.
+        var r = await Run(Language.Python, "x = 0\nwhile True:\n    x += 1\n", limits: new ExecutionLimits { Fuel = 500_000_000 });
         Assert.Equal(ExecutionOutcome.FuelExhausted, r.Outcome);
         Assert.Equal("OutOfFuel", r.Guidance!.ErrorType);
         Assert.InRange(r.Guidance.Line ?? 0, 2, 3);
         Assert.Equal(FuelStatus.Exhausted, r.FuelAnalysis!.Status);
-        Assert.Equal(100_000_000, r.FuelAnalysis.SuggestedBudget);
+        Assert.Equal(1_000_000_000, r.FuelAnalysis.SuggestedBudget);
     }
 
     [Fact]

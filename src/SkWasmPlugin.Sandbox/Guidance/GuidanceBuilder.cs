@@ -11,6 +11,9 @@ internal sealed class GuidanceBuilder(SandboxOptions options, PackageCatalog pac
     {
         var report = GuestReport.Parse(raw.ReportJson);
         var error = report?.Error;
+        // An allocation the interpreter turned into an exception is still the memory limit at work.
+        if (raw.Outcome == ExecutionOutcome.Error && error is { Type: "MemoryError" } or { Type: "InternalError", Message: "out of memory" })
+            raw = raw with { Outcome = ExecutionOutcome.MemoryExhausted };
         bool exhausted = raw.Outcome == ExecutionOutcome.FuelExhausted;
         var fuel = FuelAnalyzer.Analyze(raw.FuelConsumed, limits.Fuel, options.MaxFuel, exhausted, exhausted ? error?.Line : null);
         ErrorGuidance? guidance = raw.Outcome == ExecutionOutcome.Success

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Wasmtime;
 
@@ -46,6 +47,8 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
     private readonly Func<int, int, int, long, int, int> _wasiFdPwrite;
     private readonly Func<int, int, int, int, int, long, long, int, int, int> _wasiPathOpen;
     private readonly Func<int, int, int, int> _wasiCreateDirectory;
+    private readonly Func<int, long, int, int, int> _wasiFdSeek;
+    private readonly Func<int, long, int> _wasiSetSize;
 
     public GuestRuntime Runtime { get; }
     public string WorkspacePath { get; }
@@ -73,11 +76,14 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         var trampoline = new Instance(_store, runtime.Host.Trampoline,
             _instance.GetMemory("memory") ?? throw Missing("memory"),
             plain.GetFunction(_store, Wasi, "fd_write")!, plain.GetFunction(_store, Wasi, "fd_pwrite")!,
-            plain.GetFunction(_store, Wasi, "path_open")!, plain.GetFunction(_store, Wasi, "path_create_directory")!);
+            plain.GetFunction(_store, Wasi, "path_open")!, plain.GetFunction(_store, Wasi, "path_create_directory")!,
+            plain.GetFunction(_store, Wasi, "fd_seek")!, plain.GetFunction(_store, Wasi, "fd_filestat_set_size")!);
         _wasiFdWrite = trampoline.GetFunction<int, int, int, int, int>("fd_write")!;
         _wasiFdPwrite = trampoline.GetFunction<int, int, int, long, int, int>("fd_pwrite")!;
         _wasiPathOpen = trampoline.GetFunction<int, int, int, int, int, long, long, int, int, int>("path_open")!;
         _wasiCreateDirectory = trampoline.GetFunction<int, int, int, int>("path_create_directory")!;
+        _wasiFdSeek = trampoline.GetFunction<int, long, int, int, int>("fd_seek")!;
+        _wasiSetSize = trampoline.GetFunction<int, long, int>("fd_filestat_set_size")!;
         _memory = _instance.GetMemory("memory") ?? throw Missing("memory");
         _stackPointer = _instance.GetGlobal("__stack_pointer") ?? throw Missing("__stack_pointer");
         _alloc = _instance.GetFunction<int, int>("sk_alloc") ?? throw Missing("sk_alloc");
@@ -266,9 +272,14 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         }
         ulong left = store.Fuel;
         ulong burnt = call.LastFuelLeft > left ? call.LastFuelLeft - left : 0;
+        long nowTicks = Stopwatch.GetTimestamp();
+        double elapsed = Math.Max(Stopwatch.GetElapsedTime(call.LastTickTimestamp, nowTicks).TotalSeconds, 1e-4);
         call.LastFuelLeft = left;
-        // At this rate the budget ends before the next tick: stop now, while a soft stop can still work.
-        bool fuelRunningOut = Runtime.InterruptPlan.Count > 0 && left < burnt + 1_000_000;
+        call.LastTickTimestamp = nowTicks;
+        // Burn rate per second from this tick (a late tick measures a longer span, not a faster burn); stop
+        // now if at that rate the budget ends within two tick intervals, while a soft stop can still work.
+        double horizon = 2 * Runtime.Host.Options.EpochInterval.TotalSeconds;
+        bool fuelRunningOut = Runtime.InterruptPlan.Count > 0 && left < burnt / elapsed * horizon + 1_000_000;
         ExecutionOutcome? limit =
             now >= call.Deadline ? ExecutionOutcome.TimedOut
             : fuelRunningOut ? ExecutionOutcome.FuelExhausted
@@ -307,11 +318,43 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
             var memory = caller.GetMemory("memory");
             if (memory is null || iovsLength < 0 || iovs < 0 || iovs + 8L * iovsLength > memory.GetLength()) return 21; // EFAULT
             for (int i = 0; i < iovsLength; i++) total += (uint)memory.ReadInt32(iovs + 8L * i + 4);
+            if (total > 0) total += HoleBefore(memory, fd, offset, iovs);
             if (!Quota.TryReserve(total)) return WasiOverrides.ErrnoNoSpace;
         }
         return offset is { } at
             ? _wasiFdPwrite(fd, iovs, iovsLength, at, nwrittenPtr)
             : _wasiFdWrite(fd, iovs, iovsLength, nwrittenPtr);
+    }
+
+    /// <summary>
+    /// How far past the end of the file a write starts (after a seek, or a pwrite at an offset): the file grows
+    /// by that hole too, which must count, else one byte at offset 10**12 makes a terabyte file on the host.
+    /// fd_seek reports into guest memory, so 8 bytes of the guest's iovec array are borrowed and put back.
+    /// </summary>
+    private long HoleBefore(Memory memory, int fd, long? offset, int scratch)
+    {
+        const int whenceSet = 0, whenceCurrent = 1, whenceEnd = 2;
+        long saved = memory.ReadInt64(scratch);
+        try
+        {
+            if (_wasiFdSeek(fd, 0, whenceCurrent, scratch) != 0) return 0;
+            long position = memory.ReadInt64(scratch);
+            if (_wasiFdSeek(fd, 0, whenceEnd, scratch) != 0) return 0;
+            long size = memory.ReadInt64(scratch);
+            _wasiFdSeek(fd, position, whenceSet, scratch);
+            return Math.Max(0, (offset ?? position) - size);
+        }
+        finally
+        {
+            memory.WriteInt64(scratch, saved);
+        }
+    }
+
+    int IGuestFileSystemGate.SetSize(int fd, long size)
+    {
+        // Counted in full (the quota's estimate only over-counts; at the limit it measures the disk again).
+        if (fd > 2 && size > 0 && !Quota.TryReserve(size)) return WasiOverrides.ErrnoNoSpace;
+        return _wasiSetSize(fd, size);
     }
 
     int IGuestFileSystemGate.Open(int dirFd, int dirFlags, int path, int pathLength, int oflags, long rightsBase, long rightsInheriting, int fdFlags, int fdOut)
@@ -345,6 +388,7 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         public CancellationToken Cancellation { get; } = cancellation;
         public ulong LastFuelLeft { get; set; } = (ulong)budget;
         public ulong FuelAdded { get; set; }
+        public long LastTickTimestamp { get; set; } = Stopwatch.GetTimestamp();
         public EffectiveLimits? Limits { get; init; }
         public ExecutionOutcome? SoftStopReason { get; set; }
         public DateTime SoftStopDeadline { get; set; }

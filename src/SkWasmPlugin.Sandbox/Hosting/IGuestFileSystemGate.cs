@@ -8,4 +8,5 @@ internal interface IGuestFileSystemGate
     int Write(Caller caller, int fd, int iovs, int iovsLength, long? offset, int nwrittenPtr);
     int Open(int dirFd, int dirFlags, int path, int pathLength, int oflags, long rightsBase, long rightsInheriting, int fdFlags, int fdOut);
     int CreateDirectory(int dirFd, int path, int pathLength);
+    int SetSize(int fd, long size);
 }

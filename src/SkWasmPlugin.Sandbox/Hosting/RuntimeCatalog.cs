@@ -28,6 +28,8 @@ internal sealed class RuntimeCatalog : IDisposable
 
     public GuestRuntime Get(Language language) => _runtimes[language].Value;
 
+    public IEnumerable<GuestRuntime> StartedRuntimes => _runtimes.Values.Where(r => r.IsValueCreated).Select(r => r.Value);
+
     /// <summary>The read-only /data folder (vendored packages), when the runtimes folder has one.</summary>
     public string? DataPath => Directory.Exists(Path.Combine(RuntimesPath, "data")) ? Path.Combine(RuntimesPath, "data") : null;
 

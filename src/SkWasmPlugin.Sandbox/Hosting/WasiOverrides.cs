@@ -13,6 +13,7 @@ internal static class WasiOverrides
 {
     internal const int ErrnoNoSpace = 51;
     internal const int ErrnoQuota = 19;
+    internal const int ErrnoPerm = 63;
     private const int SubscriptionSize = 48;
     private const int EventSize = 32;
     private const int ErrnoSuccess = 0;
@@ -43,6 +44,16 @@ internal static class WasiOverrides
                 Quota(caller).Open(dirFd, dirFlags, path, pathLen, oflags, rightsBase, rightsInheriting, fdFlags, fdOut));
         linker.DefineFunction("wasi_snapshot_preview1", "path_create_directory",
             (Caller caller, int dirFd, int path, int pathLen) => Quota(caller).CreateDirectory(dirFd, path, pathLen));
+        // Growing a file by ftruncate counts like a write (else truncate(10**12) makes a terabyte file on the host).
+        linker.DefineFunction("wasi_snapshot_preview1", "fd_filestat_set_size",
+            (Caller caller, int fd, long size) => Quota(caller).SetSize(fd, size));
+        // No links: a symlink the guest made (e.g. to "../..") would point host code that walks the workspace
+        // at the session store or the whole disk, and hard links would dodge the file count. WASI itself never
+        // follows a link out of a preopen, but the host is not WASI.
+        linker.DefineFunction("wasi_snapshot_preview1", "path_symlink",
+            (int oldPath, int oldPathLen, int dirFd, int newPath, int newPathLen) => ErrnoPerm);
+        linker.DefineFunction("wasi_snapshot_preview1", "path_link",
+            (int oldFd, int oldFlags, int oldPath, int oldPathLen, int newFd, int newPath, int newPathLen) => ErrnoPerm);
     }
 
     private static IGuestFileSystemGate Quota(Caller caller) =>

@@ -32,6 +32,8 @@ internal sealed class WasmEngineHost : IDisposable
           (import "wasi_snapshot_preview1" "fd_pwrite" (func $fd_pwrite (param i32 i32 i32 i64 i32) (result i32)))
           (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
           (import "wasi_snapshot_preview1" "path_create_directory" (func $mkdir (param i32 i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "fd_seek" (func $fd_seek (param i32 i64 i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "fd_filestat_set_size" (func $set_size (param i32 i64) (result i32)))
           (export "memory" (memory 0))
           (func (export "fd_write") (param i32 i32 i32 i32) (result i32)
             local.get 0 local.get 1 local.get 2 local.get 3 call $fd_write)
@@ -40,7 +42,11 @@ internal sealed class WasmEngineHost : IDisposable
           (func (export "path_open") (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)
             local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 local.get 6 local.get 7 local.get 8 call $path_open)
           (func (export "path_create_directory") (param i32 i32 i32) (result i32)
-            local.get 0 local.get 1 local.get 2 call $mkdir))
+            local.get 0 local.get 1 local.get 2 call $mkdir)
+          (func (export "fd_seek") (param i32 i64 i32 i32) (result i32)
+            local.get 0 local.get 1 local.get 2 local.get 3 call $fd_seek)
+          (func (export "fd_filestat_set_size") (param i32 i64) (result i32)
+            local.get 0 local.get 1 call $set_size))
         """;
     public ModuleCache Cache { get; }
     public SandboxOptions Options { get; }

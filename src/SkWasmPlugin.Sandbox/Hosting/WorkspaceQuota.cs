@@ -1,3 +1,5 @@
+using System.IO.Enumeration;
+
 namespace SkWasmPlugin.Sandbox.Hosting;
 
 /// <summary>
@@ -47,12 +49,24 @@ internal sealed class WorkspaceQuota(string root, long maxBytes, int maxFiles)
         long bytes = 0;
         int files = 0;
         if (!Directory.Exists(path)) return (0, 0);
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
-        foreach (var entry in new DirectoryInfo(path).EnumerateFileSystemInfos("*", options))
+        foreach (var entry in Walk(path))
         {
             files++;
             if (entry is FileInfo file && !file.Attributes.HasFlag(FileAttributes.ReparsePoint)) bytes += file.Length;
         }
         return (bytes, files);
+    }
+
+    /// <summary>
+    /// Every entry below <paramref name="path"/>, never descending through a link: .NET's own recursion follows
+    /// directory links, and a link to ".." or "/" would make it walk the session store or the host (in a cycle).
+    /// </summary>
+    public static IEnumerable<FileSystemInfo> Walk(string path)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        return new FileSystemEnumerable<FileSystemInfo>(path, (ref FileSystemEntry entry) => entry.ToFileSystemInfo(), options)
+        {
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
     }
 }

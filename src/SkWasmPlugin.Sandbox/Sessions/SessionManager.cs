@@ -375,8 +375,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
     {
         string dir = string.IsNullOrEmpty(folder) ? session.WorkspacePath : WorkspacePaths.Resolve(session.WorkspacePath, folder, allowRoot: true);
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"No folder '{folder}' in the workspace.");
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
-        return new DirectoryInfo(dir).EnumerateFileSystemInfos("*", options)
+        return WorkspaceQuota.Walk(dir)
             .Select(e => new WorkspaceFile(WorkspacePaths.Relative(session.WorkspacePath, e.FullName),
                 e is FileInfo f ? f.Length : 0, e.LastWriteTimeUtc, e is DirectoryInfo))
             .OrderBy(f => f.Path, StringComparer.Ordinal)
