@@ -11,5 +11,5 @@ log "packing the standard library"
 # sysconfig (and so zoneinfo) needs the generated _sysconfigdata module of the target build.
 make -C "$OUT" pybuilddir.txt >/dev/null
 SYSCONFIGDATA="$OUT/$(cat "$OUT/pybuilddir.txt")/_sysconfigdata__wasi_wasm32-wasi.py"
-/usr/bin/python3.11 "$HERE/pack_stdlib.py" "$SRC/Lib" "$HERE/lib/python311.zip" "$HERE/_skwasm.py" "$SYSCONFIGDATA"
+/usr/bin/python3.11 "$HERE/pack_stdlib.py" "$SRC/Lib" "$HERE/lib/python311.zip" "$HERE/_skwasm.py" "$HERE/sandbox_utils.py" "$SYSCONFIGDATA"
 log "python311.zip: $(stat -c %s "$HERE/lib/python311.zip") bytes, sha256 $(sha256 "$HERE/lib/python311.zip")"

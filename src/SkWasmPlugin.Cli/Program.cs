@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using SkWasmPlugin.Cli;
+using SkWasmPlugin.Mcp;
 using SkWasmPlugin.Sandbox;
 using Spectre.Console;
 
@@ -14,6 +15,7 @@ var storeOption = new Option<string?>("--store")
 root.Options.Add(storeOption);
 root.Subcommands.Add(RunCommand.Create(storeOption));
 root.Subcommands.Add(SessionCommands.Create(storeOption));
+root.Subcommands.Add(SkWasmMcpCommand.Configure(new Command("mcp", "Serve the sandbox as MCP tools: stdio by default, or streamable HTTP with --http."), storeOption));
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

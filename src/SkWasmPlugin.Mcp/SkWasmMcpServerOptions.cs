@@ -1,0 +1,50 @@
+using SkWasmPlugin.AI;
+using SkWasmPlugin.Sandbox;
+
+namespace SkWasmPlugin.Mcp;
+
+/// <summary>Settings of the MCP server: the sandbox it runs on, HTTP security, and per-client limits.</summary>
+public sealed class SkWasmMcpServerOptions
+{
+    /// <summary>The environment variable read for the bearer token when none is given on the command line.</summary>
+    public const string TokenEnvironmentVariable = "SKWASM_MCP_TOKEN";
+
+    /// <summary>HTTP: the bearer token every request must carry (<c>Authorization: Bearer …</c>). Null: no authentication.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>HTTP: allow binding to a non-loopback address. Remote binding also requires a <see cref="Token"/>.</summary>
+    public bool AllowRemote { get; set; }
+
+    /// <summary>HTTP: largest accepted request body in bytes; larger requests get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Most execute_code calls one client may have running at once; further calls get a tool error at once.</summary>
+    public int MaxConcurrentExecutionsPerClient { get; set; } = 2;
+
+    /// <summary>Most sandbox sessions one client may own at once (enforced where clients are isolated, i.e. over HTTP).</summary>
+    public int MaxSessionsPerClient { get; set; } = 20;
+
+    /// <summary>
+    /// Whether sandbox sessions belong to the client that created them (set by the HTTP host, where each MCP session is a client).
+    /// Off for stdio, which has a single client.
+    /// </summary>
+    public bool IsolateClients { get; set; }
+
+    /// <summary>Folder for session workspaces (null: the sandbox default).</summary>
+    public string? StoragePath { get; set; }
+
+    /// <summary>An existing sandbox to serve (not disposed by the server); null to create one.</summary>
+    public ICodeSandbox? Sandbox { get; set; }
+
+    /// <summary>Adjusts the sandbox options of a sandbox the server creates.</summary>
+    public Action<SandboxOptions>? ConfigureSandbox { get; set; }
+
+    /// <summary>Adjusts the tool options (sanitizing, approval, output size for the model).</summary>
+    public Action<CodeInterpreterOptions>? ConfigureTools { get; set; }
+
+    /// <summary>Minimum level of the log written to stderr.</summary>
+    public Microsoft.Extensions.Logging.LogLevel MinimumLogLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Information;
+
+    /// <summary>A shallow copy (the hosts adjust a copy, never the caller's object).</summary>
+    public SkWasmMcpServerOptions Clone() => (SkWasmMcpServerOptions)MemberwiseClone();
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using SkWasmPlugin.AI;
+
+namespace SkWasmPlugin.Mcp.Tests;
+
+[Collection(McpCollection.Name)]
+public sealed class ToolTests(McpFixture fixture)
+{
+    private static readonly Dictionary<string, string> Expected = new()
+    {
+        [ToolDescriptions.ExecuteCodeName] = ToolDescriptions.ExecuteCode,
+        [ToolDescriptions.ListRuntimesName] = ToolDescriptions.ListRuntimes,
+        [ToolDescriptions.CreateSessionName] = ToolDescriptions.CreateSession,
+        [ToolDescriptions.DestroySessionName] = ToolDescriptions.DestroySession,
+        [ToolDescriptions.ListFilesName] = ToolDescriptions.ListFiles,
+        [ToolDescriptions.ReadFileName] = ToolDescriptions.ReadFile,
+        [ToolDescriptions.WriteFileName] = ToolDescriptions.WriteFile,
+        [ToolDescriptions.InstallPackageName] = ToolDescriptions.InstallPackage,
+        [ToolDescriptions.WorkspaceInfoName] = ToolDescriptions.WorkspaceInfo,
+        [ToolDescriptions.ResetWorkspaceName] = ToolDescriptions.ResetSession,
+    };
+
+    [Fact]
+    public async Task ListsAllTenToolsWithTheSharedDescriptions()
+    {
+        var tools = await fixture.Stdio.ListToolsAsync();
+        Assert.Equal(Expected.Keys.Order(), tools.Select(t => t.Name).Order());
+        foreach (var tool in tools) Assert.Equal(Expected[tool.Name], tool.Description);
+
+        var execute = tools.Single(t => t.Name == ToolDescriptions.ExecuteCodeName).JsonSchema;
+        var properties = execute.GetProperty("properties");
+        foreach (string p in new[] { "language", "code", "session_id", "stdin", "fuel", "timeout_ms", "memory_mb" })
+            Assert.True(properties.TryGetProperty(p, out _), p);
+        Assert.Equal(ToolDescriptions.CodeParameter, properties.GetProperty("code").GetProperty("description").GetString());
+        Assert.Equal(["language", "code"], execute.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task RunsPythonOverStdio()
+    {
+        var result = await fixture.Stdio.CallToolAsync(ToolDescriptions.ExecuteCodeName,
+            new Dictionary<string, object?> { ["language"] = "python", ["code"] = "print(6*7)" });
+        Assert.NotEqual(true, result.IsError);
+        var json = result.Structured();
+        Assert.Equal("success", json.GetProperty("outcome").GetString());
+        Assert.Equal("42\n", json.GetProperty("stdout").GetString());
+        Assert.Contains("42", result.Text());
+    }
+
+    [Fact]
+    public async Task RunsJavaScriptOverHttp()
+    {
+        await using var client = await fixture.ConnectHttpAsync();
+        var result = await client.CallToolAsync(ToolDescriptions.ExecuteCodeName,
+            new Dictionary<string, object?> { ["language"] = "javascript", ["code"] = "console.log([1,2,3].map(x => x * 2).join(','))" });
+        Assert.NotEqual(true, result.IsError);
+        Assert.Equal("2,4,6\n", result.Structured().GetProperty("stdout").GetString());
+    }
+
+    [Fact]
+    public async Task SessionRoundTrip()
+    {
+        await using var client = await fixture.ConnectHttpAsync();
+        string id = await CreateSessionAsync(client);
+
+        var written = await client.CallToolAsync(ToolDescriptions.WriteFileName,
+            new Dictionary<string, object?> { ["session_id"] = id, ["path"] = "data.txt", ["content"] = "3\n4\n5\n" });
+        Assert.NotEqual(true, written.IsError);
+
+        var run = await client.CallToolAsync(ToolDescriptions.ExecuteCodeName, new Dictionary<string, object?>
+        {
+            ["language"] = "python",
+            ["session_id"] = id,
+            ["code"] = "nums = [int(x) for x in open('/app/data.txt').read().split()]\nopen('out.txt', 'w').write(str(sum(nums)))\nprint('ok')",
+        });
+        Assert.Equal("success", run.Structured().GetProperty("outcome").GetString());
+
+        var read = await client.CallToolAsync(ToolDescriptions.ReadFileName,
+            new Dictionary<string, object?> { ["session_id"] = id, ["path"] = "out.txt" });
+        Assert.Equal("12", read.Structured().GetProperty("content").GetString());
+
+        var files = await client.CallToolAsync(ToolDescriptions.ListFilesName, new Dictionary<string, object?> { ["session_id"] = id });
+        Assert.Contains("out.txt", files.Text());
+
+        var reset = await client.CallToolAsync(ToolDescriptions.ResetWorkspaceName,
+            new Dictionary<string, object?> { ["session_id"] = id, ["clear_files"] = true });
+        Assert.NotEqual(true, reset.IsError);
+        var gone = await client.CallToolAsync(ToolDescriptions.ReadFileName,
+            new Dictionary<string, object?> { ["session_id"] = id, ["path"] = "out.txt" });
+        Assert.True(gone.IsError);
+
+        var destroyed = await client.CallToolAsync(ToolDescriptions.DestroySessionName, new Dictionary<string, object?> { ["session_id"] = id });
+        Assert.NotEqual(true, destroyed.IsError);
+        Assert.Null(await fixture.Sandbox.Sessions.GetAsync(id));
+    }
+
+    [Fact]
+    public async Task ErrorGuidanceArrivesInStructuredContent()
+    {
+        var result = await fixture.Stdio.CallToolAsync(ToolDescriptions.ExecuteCodeName,
+            new Dictionary<string, object?> { ["language"] = "python", ["code"] = "total = 1\nprint(totl)" });
+        Assert.NotEqual(true, result.IsError); // the program failed, the tool did not
+        var json = result.Structured();
+        Assert.Equal("error", json.GetProperty("outcome").GetString());
+        var guidance = json.GetProperty("guidance");
+        Assert.Equal("NameError", guidance.GetProperty("errorType").GetString());
+        Assert.Equal(2, guidance.GetProperty("line").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(guidance.GetProperty("fix").GetString()));
+        Assert.Contains("NameError", result.Text());
+    }
+
+    [Fact]
+    public async Task CallerErrorsAreToolErrors()
+    {
+        var result = await fixture.Stdio.CallToolAsync(ToolDescriptions.ExecuteCodeName,
+            new Dictionary<string, object?> { ["language"] = "cobol", ["code"] = "DISPLAY 'HI'." });
+        Assert.True(result.IsError);
+        Assert.Equal("invalid_argument", result.Structured().GetProperty("kind").GetString());
+
+        var missing = await fixture.Stdio.CallToolAsync(ToolDescriptions.ListFilesName, new Dictionary<string, object?> { ["session_id"] = "no-such-session" });
+        Assert.True(missing.IsError);
+        Assert.Equal("session_not_found", missing.Structured().GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task ListRuntimesDescribesBothLanguages()
+    {
+        var result = await fixture.Stdio.CallToolAsync(ToolDescriptions.ListRuntimesName);
+        Assert.NotEqual(true, result.IsError);
+        string text = result.Text().ToLowerInvariant();
+        Assert.Contains("python", text);
+        Assert.Contains("javascript", text);
+    }
+
+    [Fact]
+    public async Task UnknownToolIsAProtocolError()
+    {
+        await Assert.ThrowsAnyAsync<McpException>(() => fixture.Stdio.CallToolAsync("no_such_tool").AsTask());
+        // The connection survives.
+        Assert.NotEmpty(await fixture.Stdio.ListToolsAsync());
+    }
+
+    internal static async Task<string> CreateSessionAsync(McpClient client)
+    {
+        var created = await client.CallToolAsync(ToolDescriptions.CreateSessionName);
+        Assert.NotEqual(true, created.IsError);
+        return created.Structured().GetProperty("sessionId").GetString()!;
+    }
+}
