@@ -11,6 +11,8 @@ source "$HERE/../common.sh"
 PKG=quickjs
 SRC="$BUILD_ROOT/quickjs"
 OBJ="$BUILD_ROOT/quickjs-obj"
+SK_STACK_PAD="${SK_STACK_PAD:-1024}"
+SK_PARSER_PAD="${SK_PARSER_PAD:-2048}"
 DL="$BUILD_ROOT/dl/$PKG"
 
 ensure_toolchain
@@ -33,6 +35,30 @@ mkdir -p "$OBJ/patched" "$OBJ/shim"
 sed 's|^#define CONFIG_ATOMICS$|/* CONFIG_ATOMICS: off for wasm32-wasi (no threads) */|' "$SRC/quickjs.c" > "$OBJ/patched/quickjs.c"
 [ "$(grep -c '^#define CONFIG_ATOMICS$' "$OBJ/patched/quickjs.c")" = 0 ] || { echo "CONFIG_ATOMICS not disabled" >&2; exit 1; }
 grep -q 'CONFIG_ATOMICS: off' "$OBJ/patched/quickjs.c" || { echo "quickjs.c layout changed: CONFIG_ATOMICS line not found" >&2; exit 1; }
+# Stack checks vs. the engine's native stack: QuickJS guards recursion by the C (linear-memory)
+# stack pointer only, but in wasm most of a C frame lives on the engine's own native stack
+# (Wasmtime's max_wasm_stack), which traps when exhausted. Recursion through C helpers
+# (getters, constructors, JSON, the parser) uses little or no linear stack per level, so the
+# check never fired before the trap. So every function that checks the stack, and the parser's
+# recursive functions, get SK_STACK_PAD bytes of (untouched) linear frame: linear-stack use then
+# grows with native-stack use and QuickJS's check (a catchable InternalError "stack overflow")
+# comes first. driver.c's default JS stack limit is tuned together with this pad.
+awk -v pad="$SK_STACK_PAD" -v ppad="$SK_PARSER_PAD" '
+  /^JSRuntime \*JS_NewRuntime2\(const JSMallocFunctions \*mf, void \*opaque\)$/ && !done {
+    print "/* SkWasmPlugin: give stack-checking and parser frames " pad " bytes of linear stack */"
+    print "#define SK_PAD(n) char sk_pad[n]; __asm__ volatile(\"\" : : \"r\"(sk_pad) : \"memory\")"
+    print "#define js_check_stack_overflow(rt, size) \\"
+    print "    ({ SK_PAD(" pad "); (js_check_stack_overflow)(rt, size); })"
+    print ""
+    done = 1
+  }
+  /^static .*[ *](js_parse_unary|js_parse_postfix_expr|js_parse_statement_or_decl|json_parse_value)\(/ { fn = 1 }
+  fn && /;$/ { fn = 0 }
+  { print }
+  fn && /^\{$/ { print "    SK_PAD(" ppad ");"; fn = 0; padded++ }
+  END { if (!done || padded != 4) { print "stack pad patch failed" > "/dev/stderr"; exit 1 } }
+  ' "$OBJ/patched/quickjs.c" > "$OBJ/patched/quickjs.c.tmp"
+mv "$OBJ/patched/quickjs.c.tmp" "$OBJ/patched/quickjs.c"
 # dtoa.c includes <setjmp.h> without using it; wasi-libc has none.
 : > "$OBJ/shim/setjmp.h"
 
@@ -47,7 +73,7 @@ grep -q 'CONFIG_ATOMICS: off' "$OBJ/patched/quickjs.c" || { echo "quickjs.c layo
 
 # shellcheck disable=SC2206
 CC=($WASM_CC)
-CFLAGS=(-O2 -g0 -fwrapv -D_GNU_SOURCE "-DCONFIG_VERSION=\"$UPSTREAM_VERSION\""
+CFLAGS=("${SK_OPT:--O2}" -g0 -fwrapv -D_GNU_SOURCE "-DCONFIG_VERSION=\"$UPSTREAM_VERSION\""
         -include malloc.h -isystem "$OBJ/shim"
         "-ffile-prefix-map=$SRC=quickjs" "-ffile-prefix-map=$OBJ=obj" "-ffile-prefix-map=$HERE=."
         -Wno-unused-but-set-variable -Wno-implicit-const-int-float-conversion)

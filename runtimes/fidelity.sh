@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Runs a selection of CPython's own regression tests (Lib/test of the same python3.11 source package the
+# runtime is built from) inside the sandbox, through the skwasm CLI, one session per test module, and
+# writes runtimes/FIDELITY.md.
+#
+#   runtimes/fidelity.sh [MODULE...]      default: the modules in DEFAULT_MODULES
+#
+# Environment: SKWASM_CLI (a built skwasm; default: build src/SkWasmPlugin.Cli once), FIDELITY_FUEL,
+# FIDELITY_TIMEOUT_MS, FIDELITY_MEMORY_MB, FIDELITY_NO_REPORT=1 (only run, keep FIDELITY.md).
+# Results: $BUILD_ROOT/fidelity/results/<module>.part<i>.json (the guest's per-test records) and
+# <module>.part<i>.cli.json (the CLI's result: outcome, fuel, duration).
+source "$(dirname "$0")/common.sh"
+REPO="$(cd "$RUNTIMES_DIR/.." && pwd)"
+FID="$BUILD_ROOT/fidelity"
+SCRIPTS="$RUNTIMES_DIR/python/fidelity"
+LIB="$BUILD_ROOT/cpython/Lib"
+FUEL="${FIDELITY_FUEL:-50000000000}"
+TIMEOUT_MS="${FIDELITY_TIMEOUT_MS:-600000}"
+MEMORY_MB="${FIDELITY_MEMORY_MB:-1024}"
+DEFAULT_MODULES=(test_json test_re test_datetime test_decimal test_csv test_sqlite3 test_collections
+  test_itertools test_statistics test_textwrap test_fractions test_math test_string)
+# Test files each module needs besides Lib/test/__init__.py and Lib/test/support/.
+declare -A FILES=(
+  [test_datetime]="test_datetime.py datetimetester.py"
+  [test_decimal]="test_decimal.py decimaltestdata"
+  [test_math]="test_math.py math_testcases.txt cmath_testcases.txt ieee754.txt"
+  [test_json]="test_json"
+  [test_re]="test_re.py re_tests.py"
+  [test_sqlite3]="test_sqlite3"
+)
+# Pure-Python standard modules the tests import that python311.zip leaves out on purpose would go into
+# the workspace (/app, first on sys.path) instead of the zip; the selected modules need none.
+EXTRA_STDLIB=()
+# Modules that need more than the default fuel. The host caps one call at 50 G fuel, so a heavy module
+# is cut into parts (contiguous slices of its tests, run one call each in the same session).
+declare -A FUEL_FOR=()
+declare -A PARTS_FOR=(
+  [test_statistics]=8
+)
+# python/fidelity/shims/<module>/ holds stand-ins copied into that module's workspace only.
+
+modules=("$@")
+[ ${#modules[@]} -gt 0 ] || modules=("${DEFAULT_MODULES[@]}")
+[ -d "$LIB/test" ] || fetch_source python3.11 "$BUILD_ROOT/cpython"
+
+# A private copy of the CLI whose guest/ folder is this runtimes/ folder, so the run measures the
+# runtimes as they are here (and another build refreshing bin/ cannot change them mid-run).
+CLI_DIR="$FID/cli"
+if [ -z "${SKWASM_CLI:-}" ]; then
+  built="$REPO/src/SkWasmPlugin.Cli/bin/Debug/net10.0"
+  if [ ! -x "$built/skwasm" ]; then
+    log "building the skwasm CLI"
+    dotnet build "$REPO/src/SkWasmPlugin.Cli" -v q -nologo >/dev/null
+  fi
+  rm -rf "$CLI_DIR"; mkdir -p "$CLI_DIR"
+  find "$built" -mindepth 1 -maxdepth 1 ! -name guest -exec cp -r {} "$CLI_DIR/" \;
+  ln -sfn "$RUNTIMES_DIR" "$CLI_DIR/guest"
+  SKWASM_CLI="$CLI_DIR/skwasm"
+fi
+STORE="$FID/store"
+mkdir -p "$FID/results"
+
+for m in "${modules[@]}"; do
+  session="fid-${m//_/-}"
+  rm -rf "${STORE:?}/$session"
+  log "$m: creating session $session"
+  "$SKWASM_CLI" run --code "pass" -l py --session "$session" --store "$STORE" >/dev/null 2>&1
+  ws="$STORE/$session/workspace"
+  mkdir -p "$ws/test"
+  cp "$LIB/test/__init__.py" "$ws/test/"
+  cp -r "$LIB/test/support" "$ws/test/"
+  for f in ${FILES[$m]:-$m.py}; do cp -r "$LIB/test/$f" "$ws/test/"; done
+  for f in "${EXTRA_STDLIB[@]}"; do cp -r "$LIB/$f" "$ws/"; done
+  [ -d "$SCRIPTS/shims/$m" ] && cp -r "$SCRIPTS/shims/$m/." "$ws/"
+  fuel="${FUEL_FOR[$m]:-$FUEL}"
+  find "$ws" -name __pycache__ -prune -exec rm -rf {} +
+  parts="${PARTS_FOR[$m]:-1}"
+  rm -f "$FID/results/$m".*
+  for ((part = 0; part < parts; part++)); do
+    tag="$m.part$part"
+    { echo "MODULE = \"test.$m\"; PART = $part; PARTS = $parts"; cat "$SCRIPTS/driver.py"; } > "$FID/driver-$tag.py"
+    log "$m: part $((part + 1))/$parts (fuel $fuel, timeout $TIMEOUT_MS ms, memory $MEMORY_MB MB)"
+    start=$SECONDS
+    set +e
+    "$SKWASM_CLI" run "$FID/driver-$tag.py" --session "$session" --store "$STORE" --fuel "$fuel" \
+      --timeout-ms "$TIMEOUT_MS" --memory-mb "$MEMORY_MB" --json > "$FID/results/$tag.cli.json" 2> "$FID/results/$tag.cli.err"
+    rc=$?
+    set -e
+    [ -f "$ws/fidelity-result-$part.json" ] && mv "$ws/fidelity-result-$part.json" "$FID/results/$tag.json"
+    python3 - "$FID/results/$tag.cli.json" "$rc" "$((SECONDS - start))" <<'PY'
+import json, sys
+try:
+    r = json.load(open(sys.argv[1], encoding="utf-8"))
+    print(f"  exit {sys.argv[2]}, {sys.argv[3]} s, outcome {r.get('outcome')}, fuel {r.get('fuelConsumed'):,}: {r.get('stdout', '').strip()[-300:]}")
+except Exception as e:
+    print(f"  exit {sys.argv[2]}, no JSON result ({e})")
+PY
+  done
+  # The same driver on the build machine's native python3.11 (Debian's 3.11.2, same sources), for the
+  # skip counts a native run has; it writes nothing into the sandbox's results.
+  if [ -x /usr/bin/python3.11 ]; then
+    { echo "MODULE = \"test.$m\"; PART = 0; PARTS = 1"; cat "$SCRIPTS/driver.py"; } | sed "s|/app|$ws|g" > "$FID/native-$m.py"
+    (cd "$ws" && timeout 600 /usr/bin/python3.11 -I -B "$FID/native-$m.py" >/dev/null 2>&1) || true
+    [ -f "$ws/fidelity-result-0.json" ] && mv "$ws/fidelity-result-0.json" "$FID/results/$m.native.json"
+  fi
+done
+
+if [ ${#@} -eq 0 ] || [ "${FIDELITY_HI:-0}" = 1 ]; then
+  log "start-up: print('hi') on a fresh call, 5 runs"
+  for i in 0 1 2 3 4; do
+    "$SKWASM_CLI" run --code "print('hi')" -l py --json > "$FID/results/hi.$i.json"
+    python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print('  fuel', r['fuelConsumed'], 'durationMs', r['durationMs'])" "$FID/results/hi.$i.json"
+  done
+fi
+
+if [ "${FIDELITY_NO_REPORT:-0}" != 1 ]; then
+  python3 "$SCRIPTS/report.py" "$FID/results" "$RUNTIMES_DIR/FIDELITY.md" "$SKWASM_CLI" "${DEFAULT_MODULES[@]}"
+fi
