@@ -31,7 +31,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         _catalog = new RuntimeCatalog(_options, _logger);
         _packages = new PackageCatalog(_catalog.DataPath);
         storage ??= new LocalWorkspaceStorage(_options.Sessions.StoragePath ?? LocalWorkspaceStorage.DefaultRoot());
-        _sessions = new SessionManager(_catalog, storage, _options.Sessions, _packages, _logger);
+        _sessions = new SessionManager(_catalog, storage, _options.Sessions, _packages, _logger, _options.MaxLiveInstances);
         _guidance = new GuidanceBuilder(_options, _packages);
     }
 

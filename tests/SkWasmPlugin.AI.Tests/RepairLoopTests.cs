@@ -39,19 +39,23 @@ public sealed class RepairLoopTests(SandboxFixture fixture)
     [Fact]
     public async Task Exhausted_fuel_raises_the_budget_within_the_ceiling()
     {
-        // About 290 million instructions of work: over 100M and 200M, under the 350M ceiling.
+        // About 290 million instructions of work: over 100M and 200M, well under the 400M of the third try.
         const string heavy = "s = 0\nfor i in range(150_000):\n    s += i\nprint(s)";
         var chat = new ScriptedChatClient().Reply(Py(heavy)).Reply(Py(heavy + "  # again")).Reply(Py(heavy + "  # and again"));
-        var loop = new CodeRepairLoop(chat, fixture.Sandbox, Options(o => { o.InitialFuel = 100_000_000; o.FuelCeiling = 350_000_000; }));
+        var loop = new CodeRepairLoop(chat, fixture.Sandbox, Options(o => { o.InitialFuel = 100_000_000; o.FuelCeiling = 500_000_000; }));
+        var capped = new CodeRepairLoop(new ScriptedChatClient().Reply(Py(heavy)).Reply(Py(heavy + " #")), fixture.Sandbox,
+            Options(o => { o.InitialFuel = 100_000_000; o.FuelCeiling = 150_000_000; o.MaxAttempts = 2; }));
+        var cappedResult = await capped.RunAsync(new CodeRepairTask("Sum.", Language.Python));
+        Assert.Equal([100_000_000L, 150_000_000L], cappedResult.Attempts.Select(a => a.FuelBudget)); // 200M suggested, capped
 
         var result = await loop.RunAsync(new CodeRepairTask("Sum the first 150,000 integers.", Language.Python) { ExpectedOutput = "11249925000" });
 
         Assert.Equal(ExecutionOutcome.FuelExhausted, result.Attempts[0].Result!.Outcome);
-        Assert.Equal([100_000_000L, 200_000_000L, 350_000_000L], result.Attempts.Select(a => a.FuelBudget));
+        Assert.Equal([100_000_000L, 200_000_000L, 400_000_000L], result.Attempts.Select(a => a.FuelBudget));
         Assert.Contains(result.History, h => h.Contains("Raised the fuel budget from 100,000,000 to 200,000,000"));
-        Assert.Contains(result.History, h => h.Contains("Raised the fuel budget from 200,000,000 to 350,000,000")); // 400M suggested, capped
+        Assert.Contains(result.History, h => h.Contains("Raised the fuel budget from 200,000,000 to 400,000,000"));
         Assert.Contains("The next run gets 200,000,000", chat.Requests[1].Messages[^1].Text);
-        Assert.True(result.Succeeded);
+        Assert.True(result.Succeeded, string.Join(" | ", result.Attempts.Select(a => $"{a.FuelBudget}:{a.Result?.Outcome}:{a.Result?.FuelConsumed}:{a.Result?.Stdout.Trim()}:{a.CheckFailure}")));
     }
 
     [Fact]

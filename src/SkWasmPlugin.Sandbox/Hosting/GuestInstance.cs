@@ -185,13 +185,20 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
                 _free(inputPtr);
             }
         }
+        catch (WasmtimeException ex) when (ex.ExitCode is { } exited && ex.InnerException is not GuestStop)
+        {
+            // WASI proc_exit (os._exit(n), a signal the guest raised on itself): the program ended with a code,
+            // not a crash. The interpreter was not unwound, so the instance cannot run again.
+            Spoiled = true;
+            exitCode = exited;
+        }
         catch (Exception ex) when (ex is WasmtimeException or TrapException)
         {
             Spoiled = true;
             (stopped, trapMessage) = Classify(ex, limits);
         }
 
-        long consumed = (long)((ulong)limits.Fuel + _call!.FuelAdded - _store.Fuel);
+        long consumed = (long)((ulong)limits.Fuel + _call!.FuelAdded - _call.FuelRemoved - _store.Fuel);
         var softReason = _call?.SoftStopReason;
         _call = null;
         if (stopped is null && softReason is { } reason && IsInterruptReport(report))
@@ -267,19 +274,18 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         if (call.SoftStopReason is { } reason)
         {
             if (now >= call.SoftStopDeadline) throw new GuestStop(reason, SoftStopMessage(reason, call.Limits!));
-            RequestSoftStop(call, reason, now); // the eval loop may have cleared its flag: ask again
+            NudgeSoftStop();
             return 1;
         }
         ulong left = store.Fuel;
-        ulong burnt = call.LastFuelLeft > left ? call.LastFuelLeft - left : 0;
-        long nowTicks = Stopwatch.GetTimestamp();
-        double elapsed = Math.Max(Stopwatch.GetElapsedTime(call.LastTickTimestamp, nowTicks).TotalSeconds, 1e-4);
-        call.LastFuelLeft = left;
-        call.LastTickTimestamp = nowTicks;
-        // Burn rate per second from this tick (a late tick measures a longer span, not a faster burn); stop
-        // now if at that rate the budget ends within two tick intervals, while a soft stop can still work.
-        double horizon = 2 * Runtime.Host.Options.EpochInterval.TotalSeconds;
-        bool fuelRunningOut = Runtime.InterruptPlan.Count > 0 && left < burnt / elapsed * horizon + 1_000_000;
+        // The average burn rate of this call (steadier than one tick's, whose length jitters) predicts
+        // whether the budget ends before the next tick (with half a tick of slack); if so, stop now while
+        // a soft stop can still work. A program that would just have finished in that last stretch is
+        // stopped too: that is at most about 1.5 ticks of work (tens of millions of instructions).
+        double elapsed = Math.Max(Stopwatch.GetElapsedTime(call.StartTimestamp).TotalSeconds, 1e-3);
+        double rate = (call.Budget - (double)left) / elapsed;
+        double horizon = 1.5 * Runtime.Host.Options.EpochInterval.TotalSeconds;
+        bool fuelRunningOut = Runtime.InterruptPlan.Count > 0 && left < rate * horizon + 1_000_000;
         ExecutionOutcome? limit =
             now >= call.Deadline ? ExecutionOutcome.TimedOut
             : fuelRunningOut ? ExecutionOutcome.FuelExhausted
@@ -288,22 +294,35 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         if (limit is { } hit)
         {
             if (Runtime.InterruptPlan.Count == 0) throw new GuestStop(hit, SoftStopMessage(hit, call.Limits!));
-            ulong reserve = Math.Max(4 * burnt, SoftStopReserve);
-            store.Fuel = left + reserve;
-            call.FuelAdded += reserve;
-            call.LastFuelLeft = left + reserve;
+            // What was left of the budget is replaced by a fixed reserve to unwind with.
+            store.Fuel = SoftStopReserve;
+            call.FuelAdded = SoftStopReserve - Math.Min(left, SoftStopReserve);
+            call.FuelRemoved = left > SoftStopReserve ? left - SoftStopReserve : 0;
             RequestSoftStop(call, hit, now);
         }
         return 1;
     }
 
+    /// <summary>
+    /// While the request is still pending (the plan's second write is still in place, e.g. the exception
+    /// not yet taken), writes the other entries again: the interpreter may have recomputed its break flag
+    /// from values it read just before our first write. Once taken, nothing is written again, so the
+    /// interpreter's own error reporting is never interrupted a second time.
+    /// </summary>
+    private void NudgeSoftStop()
+    {
+        var plan = Runtime.InterruptPlan;
+        if (plan.Count == 0) return;
+        var marker = plan.Count > 1 ? plan[1] : plan[0];
+        if (_memory.ReadInt32(marker.Address) != marker.Value) return;
+        for (int i = 0; i < plan.Count; i++)
+            if (i != 1 || plan.Count == 1) _memory.WriteInt32(plan[i].Address, plan[i].Value);
+    }
+
     private void RequestSoftStop(CallState call, ExecutionOutcome reason, DateTime now)
     {
-        if (call.SoftStopReason is null)
-        {
-            call.SoftStopReason = reason;
-            call.SoftStopDeadline = now + SoftStopGrace;
-        }
+        call.SoftStopReason = reason;
+        call.SoftStopDeadline = now + SoftStopGrace;
         foreach (var (address, value) in Runtime.InterruptPlan) _memory.WriteInt32(address, value);
     }
 
@@ -386,9 +405,10 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
     {
         public DateTime Deadline { get; } = deadline;
         public CancellationToken Cancellation { get; } = cancellation;
-        public ulong LastFuelLeft { get; set; } = (ulong)budget;
+        public double Budget { get; } = budget;
         public ulong FuelAdded { get; set; }
-        public long LastTickTimestamp { get; set; } = Stopwatch.GetTimestamp();
+        public ulong FuelRemoved { get; set; }
+        public long StartTimestamp { get; } = Stopwatch.GetTimestamp();
         public EffectiveLimits? Limits { get; init; }
         public ExecutionOutcome? SoftStopReason { get; set; }
         public DateTime SoftStopDeadline { get; set; }

@@ -62,6 +62,18 @@ internal sealed class WasmEngineHost : IDisposable
             .WithOptimizationLevel(OptimizationLevel.Speed)
             .WithMemoryInitCopyOnWrite(true)
             .WithParallelCompilation(true);
+        if (options.UsePoolingAllocator)
+        {
+            // Each guest instance is the runtime plus our small WASI trampoline: two core instances, one memory.
+            using var pool = new PoolingAllocationConfig()
+                .WithMaxMemorySize((nuint)options.MaxMemoryBytes)
+                .WithMaxMemories((uint)options.MaxLiveInstances)
+                .WithMaxCoreInstances((uint)options.MaxLiveInstances * 2)
+                .WithMaxTables((uint)options.MaxLiveInstances * 2)
+                .WithLinearMemoryKeepResidentBytes(16 * 1024 * 1024)
+                .WithMaxUnusedWarmSlots(16);
+            config.WithPoolingAllocationStrategy(pool);
+        }
         Engine = new Engine(config);
         Linker = new Linker(Engine) { AllowShadowing = true };
         Linker.DefineWasi();
@@ -70,7 +82,7 @@ internal sealed class WasmEngineHost : IDisposable
         WasiLinker.DefineWasi();
         Trampoline = Module.FromText(Engine, "skwasm-wasi-trampoline", TrampolineText);
         string? cacheDir = options.DisableModuleCache ? null : options.ModuleCachePath ?? DefaultCacheDirectory();
-        Cache = new ModuleCache(cacheDir, $"fuel=1;epoch=1;stack={stack};opt=speed;cow=1", logger);
+        Cache = new ModuleCache(cacheDir, $"fuel=1;epoch=1;stack={stack};opt=speed;cow=1;pool={(options.UsePoolingAllocator ? options.MaxMemoryBytes : 0)}", logger);
         // A dedicated thread rather than a pool timer: deadlines must keep ticking when the pool is busy.
         _ticker = new Thread(() =>
         {

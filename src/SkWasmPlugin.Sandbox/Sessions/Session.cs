@@ -21,6 +21,9 @@ internal sealed class Session(SessionRecord record, string workspacePath)
     public bool Destroyed { get; set; }
     public bool RecordDirty { get; set; }
 
+    /// <summary>The chain of pending storage writes (checkpoints and records), in order.</summary>
+    public Task Persisting { get; set; } = Task.CompletedTask;
+
     public LanguageState State(Language language)
     {
         if (!States.TryGetValue(language, out var state)) States[language] = state = new LanguageState();

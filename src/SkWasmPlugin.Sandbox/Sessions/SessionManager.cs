@@ -22,8 +22,12 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Task, byte> _background = new();
 
-    public SessionManager(RuntimeCatalog catalog, IWorkspaceStorage storage, SessionManagerOptions options, PackageCatalog packages, ILogger logger)
+    private readonly int _maxLiveInterpreters;
+
+    public SessionManager(RuntimeCatalog catalog, IWorkspaceStorage storage, SessionManagerOptions options, PackageCatalog packages, ILogger logger, int maxLiveInstances)
     {
+        // Leave room in the instance pool for stateless calls running at the same time.
+        _maxLiveInterpreters = Math.Max(2, maxLiveInstances - Math.Max(2, maxLiveInstances / 8));
         _catalog = catalog;
         _storage = storage;
         _options = options;
@@ -201,8 +205,36 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
                 }
             }
         }
+        if (LiveInterpreterCount >= _maxLiveInterpreters) await EvictLeastRecentlyUsedAsync(session).ConfigureAwait(false);
         state.Live = runtime.NewInstance(session.WorkspacePath, session.Quota, state.Checkpoint);
         return state.Live;
+    }
+
+    /// <summary>Drops the least recently used idle interpreters (after checkpointing them) to make room in the pool.</summary>
+    private async Task EvictLeastRecentlyUsedAsync(Session current)
+    {
+        var candidates = _sessions.Values
+            .Where(s => !ReferenceEquals(s, current))
+            .SelectMany(s => s.States.Select(kv => (Session: s, Language: kv.Key, State: kv.Value)))
+            .Where(x => x.State.Live is not null)
+            .OrderBy(x => x.State.LastCallTimestamp)
+            .Take(Math.Max(1, _maxLiveInterpreters / 10))
+            .ToList();
+        foreach (var (session, language, state) in candidates)
+        {
+            if (!session.Gate.Wait(0)) continue; // running: not idle
+            try
+            {
+                if (state.Live is null) continue;
+                await CheckpointAsync(session, language, state, CancellationToken.None).ConfigureAwait(false);
+                state.Live.Dispose();
+                state.Live = null;
+            }
+            finally
+            {
+                session.Gate.Release();
+            }
+        }
     }
 
     private static string StateName(Language language) => language.Name() + ".ckpt";
@@ -254,18 +286,43 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         state.Dirty = false;
         state.CallsSinceCheckpoint = 0;
         if (!_options.PersistCheckpoints) return;
+        // Write-behind: compressing and storing happen off the call path, in order per session. Storage
+        // writes are atomic, so a crash leaves the previous good checkpoint, never a torn one.
+        var image = state.Checkpoint;
+        long call = state.CheckpointCall;
+        var record = session.Record;
+        session.RecordDirty = false;
+        lock (session)
+        {
+            session.Persisting = session.Persisting.ContinueWith(
+                _ => PersistAsync(session.Id, language, image, call, record, runtime.BuildKey),
+                CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+            Track(session.Persisting);
+        }
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private async Task PersistAsync(string sessionId, Language language, PageImage image, long call, SessionRecord record, string buildKey)
+    {
         try
         {
-            // Atomic in storage: a crash mid-save leaves the previous checkpoint, never a torn one.
-            byte[] data = CheckpointFormat.Write(state.Checkpoint, runtime.BuildKey, state.CheckpointCall);
-            await _storage.SaveStateAsync(session.Id, StateName(language), data, cancellationToken).ConfigureAwait(false);
-            await SaveRecordAsync(session, cancellationToken).ConfigureAwait(false);
+            byte[] data = CheckpointFormat.Write(image, buildKey, call);
+            await _storage.SaveStateAsync(sessionId, StateName(language), data, CancellationToken.None).ConfigureAwait(false);
+            await _storage.SaveRecordAsync(record, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The in-memory checkpoint is good; the stored one stays at its previous good value.
-            Log.SaveFailed(_logger, session.Id, ex.Message);
+            Log.SaveFailed(_logger, sessionId, ex.Message);
         }
+    }
+
+    /// <summary>Waits until everything scheduled for storage so far is written.</summary>
+    private static async Task WaitPersistedAsync(Session session)
+    {
+        Task pending;
+        lock (session) pending = session.Persisting;
+        await pending.ConfigureAwait(false);
     }
 
     private async Task SaveRecordAsync(Session session, CancellationToken cancellationToken)
@@ -291,6 +348,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
                 state.Checkpoint = null;
             }
             _sessions.TryRemove(sessionId, out _);
+            await WaitPersistedAsync(session).ConfigureAwait(false); // a late write must not resurrect the session
             await _storage.DeleteSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -303,6 +361,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
     public Task ResetAsync(string sessionId, bool clearFiles = false, CancellationToken cancellationToken = default) =>
         WithSessionAsync(sessionId, async session =>
         {
+            await WaitPersistedAsync(session).ConfigureAwait(false);
             foreach (var (language, state) in session.States)
             {
                 state.Live?.Dispose();
@@ -319,7 +378,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
             {
                 foreach (var entry in new DirectoryInfo(session.WorkspacePath).EnumerateFileSystemInfos())
                 {
-                    if (entry is DirectoryInfo dir && dir.LinkTarget is null) dir.Delete(recursive: true);
+                    if (entry is DirectoryInfo dir && dir.LinkTarget is null) WorkspaceQuota.DeleteTree(dir.FullName);
                     else entry.Delete();
                 }
                 session.Quota.Invalidate();
@@ -388,7 +447,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
             string full = WorkspacePaths.Resolve(session.WorkspacePath, path);
             bool existed = false;
             if (File.Exists(full)) { File.Delete(full); existed = true; }
-            else if (Directory.Exists(full)) { Directory.Delete(full, recursive: true); existed = true; }
+            else if (Directory.Exists(full)) { WorkspaceQuota.DeleteTree(full); existed = true; }
             session.Quota.Invalidate();
             await _storage.SyncWorkspaceAsync(sessionId, cancellationToken).ConfigureAwait(false);
             return existed;
@@ -535,6 +594,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
                 if (session.Destroyed) continue;
                 foreach (var (language, state) in session.States)
                     await CheckpointAsync(session, language, state, cancellationToken).ConfigureAwait(false);
+                await WaitPersistedAsync(session).ConfigureAwait(false);
                 if (session.RecordDirty) await SaveRecordAsync(session, cancellationToken).ConfigureAwait(false);
             }
             finally
