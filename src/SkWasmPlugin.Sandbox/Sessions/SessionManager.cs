@@ -307,6 +307,8 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         try
         {
             byte[] data = CheckpointFormat.Write(image, buildKey, call);
+            // Files first: a checkpoint never refers to workspace content the store does not have yet.
+            await _storage.SyncWorkspaceAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
             await _storage.SaveStateAsync(sessionId, StateName(language), data, CancellationToken.None).ConfigureAwait(false);
             await _storage.SaveRecordAsync(record, CancellationToken.None).ConfigureAwait(false);
         }
