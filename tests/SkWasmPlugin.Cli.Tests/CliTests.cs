@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace SkWasmPlugin.Cli.Tests;
+
+/// <summary>Runs the real `skwasm` executable (built beside the tests) as a person would.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _home = Path.Combine(Path.GetTempPath(), "skwasm-cli-tests-" + Guid.NewGuid().ToString("N"));
+
+    private async Task<(int Code, string Stdout, string Stderr)> Skwasm(string? stdin, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "skwasm.dll"));
+        foreach (string a in args) start.ArgumentList.Add(a);
+        start.Environment["SKWASM_HOME"] = _home;
+        start.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(start)!;
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Run_prints_output_and_a_summary_and_exits_0()
+    {
+        var (code, stdout, stderr) = await Skwasm(null, "run", "--lang", "python", "--code", "print(6 * 7)");
+        Assert.Equal(0, code);
+        Assert.Equal("42\n", stdout);
+        Assert.Contains("Success", stderr);
+        Assert.Contains("fuel", stderr);
+    }
+
+    [Fact]
+    public async Task Json_output_has_the_documented_shape_and_a_failure_exits_1()
+    {
+        var (code, stdout, _) = await Skwasm(null, "run", "-l", "js", "-c", "const a = 1;\nconsole.log(b);", "--json");
+        Assert.Equal(1, code);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal("error", root.GetProperty("outcome").GetString());
+        foreach (string name in new[] { "stdout", "stderr", "exitCode", "fuelConsumed", "fuelBudget", "durationMs", "stdoutTruncated", "stderrTruncated" })
+            Assert.True(root.TryGetProperty(name, out _), name);
+        var g = root.GetProperty("guidance");
+        Assert.Equal("ReferenceError", g.GetProperty("errorType").GetString());
+        Assert.Equal(2, g.GetProperty("line").GetInt32());
+        Assert.Equal("console.log(b);", g.GetProperty("sourceLine").GetString());
+        Assert.False(string.IsNullOrEmpty(g.GetProperty("fix").GetString()));
+        Assert.False(string.IsNullOrEmpty(g.GetProperty("category").GetString()));
+        var f = root.GetProperty("fuelAnalysis");
+        foreach (string name in new[] { "consumed", "budget", "utilizationPercent", "status" })
+            Assert.True(f.TryGetProperty(name, out _), name);
+    }
+
+    [Fact]
+    public async Task A_session_keeps_variables_between_invocations()
+    {
+        Assert.Equal(0, (await Skwasm(null, "run", "-l", "py", "-c", "x = 41", "--session", "demo")).Code);
+        var (code, stdout, _) = await Skwasm(null, "run", "-l", "py", "-c", "print(x + 1)", "--session", "demo");
+        Assert.Equal(0, code);
+        Assert.Equal("42\n", stdout);
+        var (listCode, list, _) = await Skwasm(null, "session", "list");
+        Assert.Equal(0, listCode);
+        Assert.Contains("demo", list);
+        Assert.Equal(0, (await Skwasm(null, "session", "destroy", "demo")).Code);
+        Assert.Equal(2, (await Skwasm(null, "session", "destroy", "demo")).Code);
+    }
+
+    [Fact]
+    public async Task Files_and_stdin_are_read_and_the_language_is_inferred()
+    {
+        Directory.CreateDirectory(_home);
+        string script = Path.Combine(_home, "upper.js");
+        await File.WriteAllTextAsync(script, "console.log(readStdin().trim().toUpperCase())");
+        string input = Path.Combine(_home, "in.txt");
+        await File.WriteAllTextAsync(input, "shout");
+        Assert.Equal("SHOUT\n", (await Skwasm(null, "run", script, "--stdin", input)).Stdout);
+        Assert.Equal("7\n", (await Skwasm("print(3 + 4)", "run", "-", "--lang", "py")).Stdout);
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("run", "--code", "x")]
+    [InlineData("run", "--lang", "cobol", "--code", "x")]
+    [InlineData("run", "--lang", "py", "--code", "x", "--fuel", "-1")]
+    [InlineData("run", "no-such-file.py")]
+    [InlineData("run", "--nonsense")]
+    [InlineData("session", "show", "../etc")]
+    public async Task Bad_usage_exits_2_with_a_message(params string[] args)
+    {
+        var (code, _, stderr) = await Skwasm(null, args);
+        Assert.Equal(2, code);
+        Assert.Contains("skwasm:", stderr);
+    }
+
+    [Fact]
+    public async Task Limits_from_the_command_line_are_applied()
+    {
+        var (code, stdout, _) = await Skwasm(null, "run", "-l", "py", "-c", "while True: pass", "--fuel", "50000000", "--json");
+        Assert.Equal(1, code);
+        Assert.Equal("fuelExhausted", JsonDocument.Parse(stdout).RootElement.GetProperty("outcome").GetString());
+        var timed = await Skwasm(null, "run", "-l", "py", "-c", "import time; time.sleep(100)", "--timeout-ms", "300", "--json");
+        Assert.Equal("timedOut", JsonDocument.Parse(timed.Stdout).RootElement.GetProperty("outcome").GetString());
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_home, recursive: true); } catch (IOException) { }
+    }
+}
