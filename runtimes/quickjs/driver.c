@@ -35,6 +35,8 @@ void sk_js_request_interrupt(JSContext *ctx);
 #define C_STACK_SIZE (1024 * 1024)               /* -z stack-size in build.sh */
 #define DEFAULT_JS_STACK (C_STACK_SIZE / 4 * 3)  /* QuickJS stops at 3/4 of it */
 #define MAX_LIST 200                             /* cap of candidates in the report */
+#define MAX_FRAMES 50                            /* innermost frames kept in the report */
+#define MAX_STACK_LINES 20                       /* frames printed on stderr */
 #define CODE_FILE "<code>"
 
 static JSRuntime *rt;
@@ -126,9 +128,11 @@ static void buf_json_str(Buf *b, const char *s, size_t n)
             if ((p[i] & 0xc0) != 0x80) ok = 0;
             else cp = (cp << 6) | (p[i] & 0x3f);
         }
-        if (ok && (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)))
-            ok = 0;
-        if (ok) {
+        if (ok && (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))) {
+            /* well-formed but not a scalar value (e.g. a lone surrogate): one U+FFFD */
+            buf_puts(b, "\xef\xbf\xbd");
+            p += len;
+        } else if (ok) {
             buf_put(b, p, len);
             p += len;
         } else {
@@ -196,11 +200,15 @@ static void def_func(JSContext *c, JSValueConst obj, const char *name, JSCFuncti
 
 /* ---------------------------------------------------------------- process.exit */
 static int exit_requested, exit_code;
+/* Soft stop: the host writes 1 here (see sk_interrupt_plan) when the call's fuel or time is nearly
+ * used up; QuickJS then throws an uncatchable error at the running line, reported as "Interrupted". */
+static int stop_requested;
+static int32_t interrupt_plan[3];
 
 static int interrupt_handler(JSRuntime *r, void *opaque)
 {
     (void)r; (void)opaque;
-    return exit_requested; /* after process.exit() nothing else may run */
+    return exit_requested || stop_requested; /* after process.exit() nothing else may run */
 }
 
 /* process.exit(code): remember the code and throw an uncatchable error; it skips every
@@ -827,7 +835,9 @@ static JSValue js_require(JSContext *c, JSValueConst this_val, int argc, JSValue
         if (argc) return JS_EXCEPTION;
         return JS_ThrowTypeError(c, "The \"id\" argument must be of type string");
     }
-    JSValue ret = is_fs_name(name) ? JS_DupValue(c, g_fs) : throw_module_not_found(c, name, 0);
+    JSValue ret = is_fs_name(name) ? JS_DupValue(c, g_fs)
+        : !strcmp(name, "sandbox_utils") ? JS_GetPropertyStr(c, g_hooks, "sandboxUtils")
+        : throw_module_not_found(c, name, 0);
     JS_FreeCString(c, name);
     return ret;
 }
@@ -873,6 +883,14 @@ static char *module_normalize(JSContext *c, const char *base, const char *name, 
         }
         buf_putc(&b, '/');
         buf_puts(&b, p);
+        if (b.p && b.p[0] != '.' && b.p[0] != '/') {
+            /* "dir/x.js" -> "./dir/x.js": file names always start with '.' or '/' */
+            Buf t = { 0 };
+            buf_puts(&t, "./");
+            buf_put(&t, b.p, b.len);
+            free(b.p);
+            b = t;
+        }
     } else {
         buf_puts(&b, name);
     }
@@ -1038,8 +1056,40 @@ static size_t parse_frames(const char *stack, const char *file, const char *top_
     return n;
 }
 
-/* property names (strings only) of obj appended to arr, skipping duplicates, up to MAX_LIST */
-static void add_names(JSContext *c, Buf *list, size_t *count, JSValueConst obj)
+/* the global object's property names right after start-up, NUL-separated ("builtins") */
+static Buf g_builtin_names;
+
+static int is_builtin_name(const char *s)
+{
+    for (size_t i = 0; g_builtin_names.p && i < g_builtin_names.len; i += strlen(g_builtin_names.p + i) + 1)
+        if (!strcmp(g_builtin_names.p + i, s))
+            return 1;
+    return 0;
+}
+
+static void record_builtin_names(JSContext *c)
+{
+    JSPropertyEnum *tab;
+    uint32_t len;
+    JSValue g = JS_GetGlobalObject(c);
+    if (JS_GetOwnPropertyNames(c, &tab, &len, g, JS_GPN_STRING_MASK) == 0) {
+        for (uint32_t i = 0; i < len; i++) {
+            const char *s = JS_AtomToCString(c, tab[i].atom);
+            if (s) {
+                buf_put(&g_builtin_names, s, strlen(s) + 1);
+                JS_FreeCString(c, s);
+            }
+            JS_FreeAtom(c, tab[i].atom);
+        }
+        js_free(c, tab);
+    }
+    JS_FreeValue(c, g);
+}
+
+/* property names (strings only) of obj appended to list as JSON strings, skipping duplicates,
+ * up to MAX_LIST; builtins: 0 = only names defined after start-up, 1 = only start-up names,
+ * -1 = all */
+static void add_names(JSContext *c, Buf *list, size_t *count, JSValueConst obj, int builtins)
 {
     JSPropertyEnum *tab;
     uint32_t len;
@@ -1050,7 +1100,9 @@ static void add_names(JSContext *c, Buf *list, size_t *count, JSValueConst obj)
     for (uint32_t i = 0; i < len; i++) {
         if (*count < MAX_LIST) {
             const char *s = JS_AtomToCString(c, tab[i].atom);
-            if (s) {
+            if (s && builtins >= 0 && is_builtin_name(s) != builtins) {
+                JS_FreeCString(c, s);
+            } else if (s) {
                 /* dedupe: the list is small (<= 200), a linear scan is fine */
                 Buf key = { 0 };
                 buf_json_cstr(&key, s);
@@ -1111,12 +1163,23 @@ static void report_error(JSValueConst exc, int is_module)
         stack = get_str_prop(c, exc, "stack");
         code = get_str_prop(c, exc, "code");
     } else {
+        JSValue text;
+        if (JS_IsString(exc)) {
+            text = JS_DupValue(c, exc);
+        } else {
+            JSValue fn = JS_GetPropertyStr(c, g_hooks, "inspect");
+            text = JS_Call(c, fn, JS_UNDEFINED, 1, &exc);
+            JS_FreeValue(c, fn);
+        }
         size_t n;
-        const char *s = to_cstr(c, exc, &n);
+        const char *s = JS_IsException(text) ? NULL : to_cstr(c, text, &n);
+        if (JS_IsException(text)) JS_FreeValue(c, JS_GetException(c));
         if (s) { message = strdup(s); JS_FreeCString(c, s); }
+        JS_FreeValue(c, text);
     }
     if (!type) type = strdup("Error");
     if (!message) message = strdup("");
+    if (stop_requested) { free(type); type = strdup("Interrupted"); }
 
     /* the human form on stderr: "Name: message" then the stack (prelude's errorText),
      * "Uncaught <value>" for a thrown non-Error */
@@ -1130,7 +1193,20 @@ static void report_error(JSValueConst exc, int is_module)
         fflush(stdout);
         if (!is_error) fputs("Uncaught ", stderr);
         if (s) {
-            fwrite(s, 1, n, stderr);
+            /* at most MAX_STACK_LINES frames, like Node's stackTraceLimit */
+            const char *p = s, *cut = NULL;
+            size_t lines = 0, more = 0;
+            for (const char *q = s; q < s + n; q++) {
+                if (*q != '\n') continue;
+                if (++lines == MAX_STACK_LINES + 1) cut = q;
+                if (lines > MAX_STACK_LINES + 1 && q + 1 < s + n) more++;
+            }
+            if (cut && more > 1) {
+                fwrite(p, 1, (size_t)(cut - p), stderr);
+                fprintf(stderr, "\n    ... %zu more frames", more + 1);
+            } else {
+                fwrite(s, 1, n, stderr);
+            }
             JS_FreeCString(c, s);
         } else {
             fprintf(stderr, "%s: %s", type, message);
@@ -1139,9 +1215,10 @@ static void report_error(JSValueConst exc, int is_module)
         JS_FreeValue(c, text);
     }
 
-    const char *top = is_module ? "<module>" : "<eval>";
-    Frame frames[64];
-    size_t nf = stack ? parse_frames(stack, g_file, top, frames, 64) : 0;
+    /* QuickJS names top-level code "<eval>" (script) and "<anonymous>" (module) in stacks */
+    const char *top = is_module ? "<anonymous>" : "<eval>";
+    Frame frames[MAX_FRAMES];
+    size_t nf = stack ? parse_frames(stack, g_file, top, frames, MAX_FRAMES) : 0;
     long line = -1, col = -1;
     const char *func = NULL;
     if (nf) {
@@ -1196,10 +1273,11 @@ static void report_error(JSValueConst exc, int is_module)
         size_t count = 0;
         buf_putc(&list, '[');
         JSValue lex = sk_js_global_lexicals(c);
-        add_names(c, &list, &count, lex);   /* the user's let/const/class first */
+        add_names(c, &list, &count, lex, -1);  /* the user's let/const/class first */
         JS_FreeValue(c, lex);
         JSValue g = JS_GetGlobalObject(c);
-        add_names(c, &list, &count, g);
+        add_names(c, &list, &count, g, 0);     /* then the user's var/function globals */
+        add_names(c, &list, &count, g, 1);     /* then the builtins */
         JS_FreeValue(c, g);
         buf_putc(&list, ']');
         if (list.p) buf_put(&b, list.p, list.len); else buf_puts(&b, "[]");
@@ -1285,6 +1363,7 @@ static int setup_globals(void)
         "process.nextTick = (fn, ...args) => queueMicrotask(() => fn(...args));";
     JS_FreeValue(c, JS_Eval(c, next_tick, sizeof next_tick - 1, "<sk-prelude>", JS_EVAL_TYPE_GLOBAL));
     JS_FreeValue(c, g);
+    record_builtin_names(c);
     fflush(stderr);
     return rc;
 }
@@ -1296,6 +1375,11 @@ SK_EXPORT("sk_init") int sk_init(int flags)
         return 0;
     /* line-buffered stdout: what was printed survives a later trap (fuel, deadline) */
     setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
+    /* the workspace is the working directory, as for Python */
+    (void)chdir("/app");
+    interrupt_plan[0] = (int32_t)(intptr_t)&stop_requested;
+    interrupt_plan[1] = 1;
+    interrupt_plan[2] = 0;
     rt = JS_NewRuntime();
     if (!rt)
         return 1;
@@ -1324,6 +1408,8 @@ SK_EXPORT("sk_set_limits") void sk_set_limits(int memory_bytes, int stack_bytes)
     JS_SetMaxStackSize(rt, s);
 }
 
+SK_EXPORT("sk_interrupt_plan") int32_t *sk_interrupt_plan(void) { return interrupt_plan; }
+
 SK_EXPORT("sk_alloc") void *sk_alloc(int size) { return malloc(size > 0 ? (size_t)size : 1); }
 SK_EXPORT("sk_free") void sk_free(void *p) { free(p); }
 SK_EXPORT("sk_report") const char *sk_report(void) { return g_report ? g_report : k_report_ok; }
@@ -1342,16 +1428,40 @@ static int run_jobs(JSValue *err)
         }
         if (exit_requested)
             return 0;
-        JSValue fn = JS_GetPropertyStr(ctx, g_hooks, "runTimer");
-        JSValue ran = JS_Call(ctx, fn, JS_UNDEFINED, 0, NULL);
+        /* nextTimer() -> null, or [callback, ...args] of the earliest timer */
+        JSValue fn = JS_GetPropertyStr(ctx, g_hooks, "nextTimer");
+        JSValue t = JS_Call(ctx, fn, JS_UNDEFINED, 0, NULL);
         JS_FreeValue(ctx, fn);
-        if (JS_IsException(ran)) {
+        if (JS_IsException(t)) {
             *err = JS_GetException(ctx);
             return 1;
         }
-        int more = JS_ToBool(ctx, ran) > 0;
-        JS_FreeValue(ctx, ran);
-        if (!more || exit_requested)
+        if (!JS_IsObject(t))
+            return 0;
+        int64_t n = 0;
+        JSValue len = JS_GetPropertyStr(ctx, t, "length");
+        JS_ToInt64(ctx, &n, len);
+        JS_FreeValue(ctx, len);
+        if (n < 1 || n > 65536) n = 1;
+        JSValue *argv = malloc((size_t)n * sizeof(JSValue));
+        if (!argv) {
+            JS_FreeValue(ctx, t);
+            *err = JS_ThrowOutOfMemory(ctx), *err = JS_GetException(ctx);
+            return 1;
+        }
+        for (int64_t i = 0; i < n; i++)
+            argv[i] = JS_GetPropertyUint32(ctx, t, (uint32_t)i);
+        JS_FreeValue(ctx, t);
+        JSValue res = JS_Call(ctx, argv[0], JS_UNDEFINED, (int)n - 1, (JSValueConst *)argv + 1);
+        for (int64_t i = 0; i < n; i++)
+            JS_FreeValue(ctx, argv[i]);
+        free(argv);
+        if (JS_IsException(res)) {
+            *err = JS_GetException(ctx);
+            return 1;
+        }
+        JS_FreeValue(ctx, res);
+        if (exit_requested)
             return 0;
     }
 }
@@ -1372,6 +1482,15 @@ static int exec_code(const char *code, size_t code_len, int flags)
     exit_requested = 0;
     exit_code = 0;
     clear_rejections();
+    {
+        /* process.exitCode belongs to one call */
+        JSValue g = JS_GetGlobalObject(ctx);
+        JSValue p = JS_GetPropertyStr(ctx, g, "process");
+        if (JS_IsObject(p) && JS_SetPropertyStr(ctx, p, "exitCode", JS_UNDEFINED) < 0)
+            JS_FreeValue(ctx, JS_GetException(ctx));
+        JS_FreeValue(ctx, p);
+        JS_FreeValue(ctx, g);
+    }
     JS_UpdateStackTop(rt);
     JS_SetMaxStackSize(rt, g_js_stack);
 
@@ -1465,10 +1584,11 @@ SK_EXPORT("sk_exec") int sk_exec(const char *code, int code_len, const char *inp
     in_len = input && input_len > 0 ? (size_t)input_len : 0;
     in_pos = 0;
     in_from_stdin = 0;
+    stop_requested = 0;
     int rc = exec_code(code ? code : "", code && code_len > 0 ? (size_t)code_len : 0, flags);
+    stop_requested = 0;
     in_buf = NULL;
     in_len = in_pos = 0;
-    JS_RunGC(rt);
     return rc;
 }
 
@@ -1507,9 +1627,7 @@ int main(int argc, char **argv)
         in_from_stdin = 1;
     }
     if (sk_init(0)) { fputs("qjs-cli: the JavaScript runtime could not start\n", stderr); return 2; }
-    int from_stdin = in_from_stdin;
     int rc = exec_code(code.p ? code.p : "", code.len, flags);
-    (void)from_stdin;
     if (want_report) {
         fprintf(stderr, "%s\n", sk_report());
         fflush(stderr);

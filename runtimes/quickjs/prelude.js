@@ -20,7 +20,7 @@
   const isView = ArrayBuffer.isView;
   const JSONstringify = JSON.stringify;
   const StringCtor = String;
-  const mathSqrt = Math.sqrt, mathRound = Math.round, mathFloor = Math.floor, mathMin = Math.min;
+  const mathSqrt = Math.sqrt, mathRound = Math.round, mathFloor = Math.floor, mathMin = Math.min, mathMax = Math.max;
   const identRe = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
   const indexRe = /^(0|[1-9][0-9]*)$/;
   const BREAK = 80;
@@ -117,8 +117,11 @@
     for (let i = 0; i < n; i++) { const l = out[i].length; total += l + 2; if (l > maxLen) maxLen = l; }
     const cell = maxLen + 2;
     if (cell * 3 + indentLen >= BREAK || !(total / cell > 5 || maxLen <= 6)) return out;
-    const cols = mathMin(mathFloor((BREAK - indentLen) / cell),
-                         mathRound(mathSqrt(2.5 * cell * n) / cell), 16);
+    // about as many rows as columns (a character is ~2.5 times as high as wide), biased
+    // towards more columns for short entries
+    const bias = mathSqrt(cell - total / n);
+    const w = mathMax(cell - 3 - bias, 1);
+    const cols = mathMin(mathFloor((BREAK - indentLen) / cell), mathRound(mathSqrt(2.5 * w * n) / w), 15);
     if (cols <= 1) return out;
     let numeric = true;
     for (let i = 0; i < n; i++) {
@@ -191,7 +194,7 @@
     const cname = ctorName(v);
     let proto = null;
     try { proto = getProto(v); } catch (e) { }
-    let prefix = '', open = '{', close = '}', base = '', kind = 'object';
+    let prefix = '', open = '{', close = '}', base = '';
     let entries = [];
     let skipKey = null;          // predicate for keys listed already
     let hasMore = false;
@@ -201,11 +204,11 @@
       base = fmtFunction(v);
       skipKey = (k) => k === 'prototype';
     } else if (isArray(v)) {
-      kind = 'array'; open = '['; close = ']';
+      open = '['; close = ']';
       if (cname !== 'Array') prefix = (cname || '[Array: null prototype]') + '(' + v.length + ') ';
       arrayLike = v;
     } else if (isView(v) && tag !== 'DataView') {
-      kind = 'array'; open = '['; close = ']';
+      open = '['; close = ']';
       prefix = (cname || tag) + '(' + v.length + ') ';
       arrayLike = v;
     } else if (tag === 'ArrayBuffer' || tag === 'SharedArrayBuffer') {
@@ -262,7 +265,7 @@
       base = '[' + tag + ': ' + fmtPrimitive(prim) + ']';
       if (tag === 'String') skipKey = (k) => typeof k === 'string' && (indexRe.test(k) || k === 'length');
     } else if (tag === 'Arguments') {
-      kind = 'array'; open = '['; close = ']'; prefix = '[Arguments] ';
+      open = '['; close = ']'; prefix = '[Arguments] ';
       arrayLike = v;
     } else if (proto === null) {
       prefix = '[Object: null prototype] ';
@@ -273,7 +276,7 @@
       if (tag !== 'Object' && tag !== cname) prefix = (cname || 'Object') + ' [' + tag + '] ';
     }
 
-    if (level > st.depth && kind !== 'plainbase') {
+    if (level > st.depth) {
       if (base) return base;
       if (arrayLike) return '[' + (cname || 'Array') + ']';
       return '[' + (cname || 'Object') + ']';
@@ -438,7 +441,7 @@
     if (!(ms >= 1)) ms = 1;
     if (ms > 2147483647) ms = 1;
     const id = ++timerSeq;
-    pending.set(id, { fn, args, due: clock + ms, ms, repeat, seq: id });
+    pending.set(id, { id, fn, args, due: clock + ms, ms, repeat, seq: id });
     return id;
   }
   function clearTimer(id) {
@@ -452,19 +455,175 @@
   define(G, 'clearInterval', clearTimer);
   define(G, 'clearImmediate', clearTimer);
 
-  function runTimer() {
+  // the earliest timer as [callback, ...args] (the driver calls it), or null when none is left
+  function nextTimer() {
     let next = null;
     for (const t of pending.values()) {
       if (next === null || t.due < next.due || (t.due === next.due && t.seq < next.seq)) next = t;
     }
-    if (next === null) return false;
+    if (next === null) return null;
     if (next.due > clock) clock = next.due;
     if (next.repeat) { next.due = clock + next.ms; next.seq = ++timerSeq; }
-    else pending.delete(next.seq);
-    next.fn.apply(undefined, next.args);
-    return true;
+    else pending.delete(next.id);
+    return [next.fn, ...next.args];
   }
   function resetTimers() { pending.clear(); groupIndent = ''; }
 
-  return { inspect, runTimer, resetTimers, errorText };
+  // require('sandbox_utils'): file helpers confined to /app, the same set as Python's sandbox_utils.
+  // The sandbox already confines the guest to /app; these give clear errors and save typing.
+  function makeSandboxUtils(fs) {
+    const ROOT = '/app';
+    function normalize(path) {
+      const out = [];
+      for (const part of path.split('/')) {
+        if (part === '' || part === '.') continue;
+        if (part === '..') out.pop(); else out.push(part);
+      }
+      return '/' + out.join('/');
+    }
+    function resolve(path = '.') {
+      path = String(path);
+      if (path.includes('\0')) throw new Error('path contains a NUL character');
+      const full = normalize(path.startsWith('/') ? path : ROOT + '/' + path);
+      if (full !== ROOT && !full.startsWith(ROOT + '/')) {
+        const e = new Error(`'${path}' is outside the workspace; sandbox_utils works under /app only`);
+        e.code = 'EACCES';
+        throw e;
+      }
+      return full;
+    }
+    const rel = (full) => full === ROOT ? '.' : full.slice(ROOT.length + 1);
+    const isDir = (p) => { try { return fs.statSync(p).isDirectory(); } catch (e) { return false; } };
+    const lines = (text) => { const l = text.split('\n'); if (l.length && l[l.length - 1] === '') l.pop(); return l; };
+    function walk(dir, visit) {
+      for (const name of fs.readdirSync(dir).sort()) {
+        const p = dir === '/' ? '/' + name : dir + '/' + name;
+        const d = isDir(p);
+        visit(p, name, d);
+        if (d) walk(p, visit);
+      }
+    }
+    function glob(pattern) {
+      const rx = '^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$';
+      return new RegExp(rx);
+    }
+    function parseCsv(text, delimiter) {
+      const rows = [];
+      let row = [], field = '', quoted = false;
+      for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (quoted) {
+          if (ch === '"') { if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false; }
+          else field += ch;
+        } else if (ch === '"') quoted = true;
+        else if (ch === delimiter) { row.push(field); field = ''; }
+        else if (ch === '\n' || ch === '\r') {
+          if (ch === '\r' && text[i + 1] === '\n') i++;
+          row.push(field); field = '';
+          if (row.length > 1 || row[0] !== '') rows.push(row);
+          row = [];
+        } else field += ch;
+      }
+      if (field !== '' || row.length) { row.push(field); rows.push(row); }
+      return rows;
+    }
+    const utils = {
+      resolve: (path) => resolve(path),
+      ls(path = '.', showHidden = false) {
+        const full = resolve(path);
+        return fs.readdirSync(full).filter((n) => showHidden || !n.startsWith('.')).sort()
+          .map((n) => isDir(full + '/' + n) ? n + '/' : n);
+      },
+      cat: (path) => fs.readFileSync(resolve(path), 'utf8'),
+      head: (path, n = 10) => lines(fs.readFileSync(resolve(path), 'utf8')).slice(0, n),
+      tail: (path, n = 10) => lines(fs.readFileSync(resolve(path), 'utf8')).slice(-n),
+      grep(pattern, path = '.', options = {}) {
+        const rx = pattern instanceof RegExp ? pattern : new RegExp(pattern, options.ignoreCase ? 'i' : '');
+        const full = resolve(path);
+        const files = isDir(full) ? utils.find(options.glob || '*', path, true).map((p) => resolve(p)) : [full];
+        const hits = [];
+        for (const f of files) {
+          lines(fs.readFileSync(f, 'utf8')).forEach((line, i) => { if (rx.test(line)) hits.push([rel(f), i + 1, line]); });
+        }
+        return hits;
+      },
+      find(pattern = '*', path = '.', filesOnly = false) {
+        const rx = glob(pattern), out = [];
+        walk(resolve(path), (p, name, d) => { if ((!filesOnly || !d) && rx.test(name)) out.push(rel(p)); });
+        return out.sort();
+      },
+      tree(path = '.', maxDepth = 4) {
+        const full = resolve(path), out = [full === ROOT ? '/app' : rel(full)];
+        (function visit(dir, prefix, depth) {
+          if (depth > maxDepth) return;
+          const names = fs.readdirSync(dir).sort();
+          names.forEach((name, i) => {
+            const last = i === names.length - 1, p = dir + '/' + name, d = isDir(p);
+            out.push(prefix + (last ? '└── ' : '├── ') + name + (d ? '/' : ''));
+            if (d) visit(p, prefix + (last ? '    ' : '│   '), depth + 1);
+          });
+        })(full, '', 1);
+        return out.join('\n');
+      },
+      wc(path) {
+        const text = fs.readFileSync(resolve(path), 'utf8');
+        return { lines: (text.match(/\n/g) || []).length, words: text.split(/\s+/).filter(Boolean).length, chars: text.length, bytes: fs.statSync(resolve(path)).size };
+      },
+      cp(src, dst) {
+        const s = resolve(src);
+        let d = resolve(dst);
+        if (isDir(d)) d = d + '/' + s.split('/').pop();
+        if (isDir(s)) {
+          fs.mkdirSync(d, { recursive: true });
+          for (const n of fs.readdirSync(s)) utils.cp(rel(s + '/' + n), rel(d + '/' + n));
+        } else fs.writeFileSync(d, fs.readFileSync(s, 'utf8'));
+        return rel(d);
+      },
+      mv(src, dst) {
+        const s = resolve(src);
+        let d = resolve(dst);
+        if (isDir(d)) d = d + '/' + s.split('/').pop();
+        fs.renameSync(s, d);
+        return rel(d);
+      },
+      rm(path, recursive = false) {
+        const full = resolve(path);
+        if (full === ROOT) throw new Error('refusing to delete the workspace itself');
+        if (isDir(full)) {
+          if (!recursive) throw new Error(`'${path}' is a folder; pass recursive = true to delete it`);
+          fs.rmSync(full, { recursive: true });
+        } else fs.unlinkSync(full);
+      },
+      mkdir: (path) => { fs.mkdirSync(resolve(path), { recursive: true }); return rel(resolve(path)); },
+      replace(path, pattern, replacement) {
+        const full = resolve(path);
+        const text = fs.readFileSync(full, 'utf8');
+        const rx = pattern instanceof RegExp ? pattern : new RegExp(pattern, 'g');
+        let n = 0;
+        const out = text.replace(rx, (...m) => { n++; return typeof replacement === 'function' ? replacement(...m) : m[0].replace(new RegExp(rx.source, rx.flags.replace('g', '')), replacement); });
+        fs.writeFileSync(full, out);
+        return n;
+      },
+      csvToJson(path, out = null, delimiter = ',') {
+        const rows = parseCsv(fs.readFileSync(resolve(path), 'utf8'), delimiter);
+        const header = rows.shift() || [];
+        const records = rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] === undefined ? '' : r[i]])));
+        if (out !== null) fs.writeFileSync(resolve(out), JSONstringify(records, null, 2));
+        return records;
+      },
+      jsonPretty(pathOrValue, out = null) {
+        let value = pathOrValue;
+        if (typeof pathOrValue === 'string') { try { value = JSON.parse(fs.readFileSync(resolve(pathOrValue), 'utf8')); } catch (e) { value = pathOrValue; } }
+        const text = JSONstringify(value, null, 2);
+        if (out !== null) fs.writeFileSync(resolve(out), text + '\n');
+        return text;
+      },
+    };
+    utils.csv_to_json = utils.csvToJson;
+    utils.json_pretty = utils.jsonPretty;
+    return Object.freeze(utils);
+  }
+  const sandboxUtils = makeSandboxUtils(G.fs);
+
+  return { inspect, nextTimer, resetTimers, errorText, sandboxUtils };
 })

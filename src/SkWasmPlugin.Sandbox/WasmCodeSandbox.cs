@@ -32,6 +32,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         _packages = new PackageCatalog(_catalog.DataPath);
         storage ??= new LocalWorkspaceStorage(_options.Sessions.StoragePath ?? LocalWorkspaceStorage.DefaultRoot());
         _sessions = new SessionManager(_catalog, storage, _options.Sessions, _packages, _logger, _options.MaxLiveInstances);
+        _sessions.ValidateLimits = limits => _options.Resolve(limits);
         _guidance = new GuidanceBuilder(_options, _packages);
     }
 
@@ -124,6 +125,10 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         if (request.Code is null) throw new ArgumentException("Code is required.", nameof(request));
         if (string.IsNullOrWhiteSpace(request.Code)) throw new ArgumentException("Code is empty: send the program to run.", nameof(request));
         if (request.Code.Contains('\0')) throw new ArgumentException("Code contains a NUL character; send source text.", nameof(request));
+        if (!WorkspacePaths.IsValidUnicode(request.Code))
+            throw new ArgumentException("Code contains an unpaired UTF-16 surrogate, which is not valid Unicode text; send valid text.", nameof(request));
+        if (request.Stdin is { } input && !WorkspacePaths.IsValidUnicode(input))
+            throw new ArgumentException("Stdin contains an unpaired UTF-16 surrogate, which is not valid Unicode text; send valid text.", nameof(request));
         int codeBytes = Encoding.UTF8.GetByteCount(request.Code);
         if (codeBytes > _options.MaxCodeBytes)
             throw new ArgumentException($"Code is {codeBytes:N0} bytes; the limit is {_options.MaxCodeBytes:N0}. Send a shorter program or write data to a file in the session workspace.", nameof(request));

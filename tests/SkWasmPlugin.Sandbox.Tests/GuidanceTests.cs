@@ -49,6 +49,7 @@ public sealed class GuidanceTests(SandboxFixture fixture)
         { "js-undefined-prop", "js", "const user = undefined;\nconsole.log(user.name);", "TypeError", 2, "undefined or null" },
         { "js-not-function", "js", "const xs = {};\nxs.map(x => x);", "TypeError", 2, "not a function" },
         { "js-syntax", "js", "let x = ;\n", "SyntaxError", 1, "syntax on line 1" },
+        { "js-redeclaration", "js", "let total = 1;\nlet total = 2;", "SyntaxError", 2, "already declared" },
         { "js-stack", "js", "function f(n) { return f(n + 1); }\nf(0);", "RecursionError", 1, "base case" },
         { "js-require", "js", "const _ = require('lodash');", "UnsupportedFeature", 1, "QuickJS" },
         { "js-fetch", "js", "fetch('https://example.com');", "UnsupportedFeature", 1, "network" },

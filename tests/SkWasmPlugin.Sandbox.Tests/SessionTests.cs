@@ -234,6 +234,22 @@ public sealed class SessionTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task JavaScript_sandbox_utils_and_relative_paths_work_in_app()
+    {
+        string s = await NewSession();
+        await _sandbox.Sessions.WriteFileAsync(s, "t.csv", Encoding.UTF8.GetBytes("name,qty\napple,3\n\"pear, ripe\",5\n"));
+        var r = await Run(s, Language.JavaScript, """
+            const su = require('sandbox_utils');
+            const rows = su.csvToJson('t.csv', 'out.json');
+            console.log(JSON.stringify(su.ls()), rows[1].name, su.head('t.csv', 1)[0], su.wc('t.csv').lines);
+            console.log(require('fs').readFileSync('out.json', 'utf8').length > 10, su.find('*.json').join(','));
+            try { su.cat('/etc/passwd'); } catch (e) { console.log('refused', e.code); }
+            """);
+        Assert.True(r.IsSuccess, r.Stderr);
+        Assert.Equal("[\"out.json\",\"t.csv\"] pear, ripe name,qty 3\ntrue out.json\nrefused EACCES\n", r.Stdout);
+    }
+
+    [Fact]
     public async Task Sandbox_utils_work_inside_app_only()
     {
         string s = await NewSession();

@@ -207,6 +207,10 @@ internal static partial class GuidanceTable
             _ => "ExitCode"),
 
         // ---- JavaScript ----
+        new("js-redeclaration", c => c.Language == Language.JavaScript && c.Is("SyntaxError") && (c.Says("redeclaration of") || c.Says("redefinition of lexical")), "name",
+            c => (c.Says("redeclaration of") ? $"'{Quoted(c.Message)}' is" : $"A name on line {c.Error?.Line} is")
+                + " already declared — in this program or by an earlier call in the same session (const and let cannot be declared twice). "
+                + "Reuse the existing binding, assign to it without const/let, or declare it with var."),
         new("js-syntax", c => c.Language == Language.JavaScript && c.Is("SyntaxError"), "syntax",
             c => $"Fix the syntax on line {c.Error?.Line}: {c.Message}. Check brackets, quotes and commas; TypeScript type annotations are not JavaScript."
                 + (c.Says("import") || c.Says("export") ? " import/export need ES-module mode (module: true)." : "")),

@@ -49,6 +49,14 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
     private readonly Func<int, int, int, int> _wasiCreateDirectory;
     private readonly Func<int, long, int, int, int> _wasiFdSeek;
     private readonly Func<int, long, int> _wasiSetSize;
+    private readonly Func<int, int> _wasiFdClose;
+    private readonly Func<int, int, int> _wasiFdRenumber;
+
+    /// <summary>Descriptors this guest opened and has not closed (each holds a host descriptor).</summary>
+    private readonly HashSet<int> _openFiles = [];
+
+    /// <summary>Most files and folders one interpreter may hold open at once; more opens fail with EMFILE.</summary>
+    internal const int MaxOpenFiles = 256;
 
     public GuestRuntime Runtime { get; }
     public string WorkspacePath { get; }
@@ -77,13 +85,16 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
             _instance.GetMemory("memory") ?? throw Missing("memory"),
             plain.GetFunction(_store, Wasi, "fd_write")!, plain.GetFunction(_store, Wasi, "fd_pwrite")!,
             plain.GetFunction(_store, Wasi, "path_open")!, plain.GetFunction(_store, Wasi, "path_create_directory")!,
-            plain.GetFunction(_store, Wasi, "fd_seek")!, plain.GetFunction(_store, Wasi, "fd_filestat_set_size")!);
+            plain.GetFunction(_store, Wasi, "fd_seek")!, plain.GetFunction(_store, Wasi, "fd_filestat_set_size")!,
+            plain.GetFunction(_store, Wasi, "fd_close")!, plain.GetFunction(_store, Wasi, "fd_renumber")!);
         _wasiFdWrite = trampoline.GetFunction<int, int, int, int, int>("fd_write")!;
         _wasiFdPwrite = trampoline.GetFunction<int, int, int, long, int, int>("fd_pwrite")!;
         _wasiPathOpen = trampoline.GetFunction<int, int, int, int, int, long, long, int, int, int>("path_open")!;
         _wasiCreateDirectory = trampoline.GetFunction<int, int, int, int>("path_create_directory")!;
         _wasiFdSeek = trampoline.GetFunction<int, long, int, int, int>("fd_seek")!;
         _wasiSetSize = trampoline.GetFunction<int, long, int>("fd_filestat_set_size")!;
+        _wasiFdClose = trampoline.GetFunction<int, int>("fd_close")!;
+        _wasiFdRenumber = trampoline.GetFunction<int, int, int>("fd_renumber")!;
         _memory = _instance.GetMemory("memory") ?? throw Missing("memory");
         _stackPointer = _instance.GetGlobal("__stack_pointer") ?? throw Missing("__stack_pointer");
         _alloc = _instance.GetFunction<int, int>("sk_alloc") ?? throw Missing("sk_alloc");
@@ -122,7 +133,9 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         int rc = init(0);
         if (rc != 0)
             throw new InvalidOperationException(
-                $"The {Runtime.Language.Name()} runtime failed to start (sk_init returned {rc}): {_stderr.Text()} {_stdout.Text()}".Trim());
+                $"The {Runtime.Language.Name()} runtime failed to start (sk_init returned {rc}); its files under '{Path.GetDirectoryName(Runtime.WasmPath)}' " +
+                $"may be damaged: restore them with 'git checkout -- runtimes' (or reinstall the package), or rebuild with runtimes/build-all.sh. " +
+                $"Guest output: {_stderr.Text()} {_stdout.Text()}".Trim());
         return rc;
     }
 
@@ -231,7 +244,8 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
     private static readonly TimeSpan SoftStopGrace = TimeSpan.FromMilliseconds(300);
 
     private static bool IsInterruptReport(string? report) =>
-        report is not null && report.Contains("\"type\": \"Interrupted\"", StringComparison.Ordinal);
+        report is not null && (report.Contains("\"type\": \"Interrupted\"", StringComparison.Ordinal)
+                            || report.Contains("\"type\":\"Interrupted\"", StringComparison.Ordinal));
 
     private static string SoftStopMessage(ExecutionOutcome reason, EffectiveLimits limits) => reason switch
     {
@@ -380,8 +394,32 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
     {
         bool creating = (oflags & OpenCreate) != 0;
         if (creating && !Quota.CanCreate()) return WasiOverrides.ErrnoQuota;
+        if (_openFiles.Count >= MaxOpenFiles || !Runtime.Host.TryTakeGuestFile()) return WasiOverrides.ErrnoTooManyFiles;
         int rc = _wasiPathOpen(dirFd, dirFlags, path, pathLength, oflags, rightsBase, rightsInheriting, fdFlags, fdOut);
+        bool kept = rc == 0 && _openFiles.Add(_memory.ReadInt32(fdOut)); // a number still counted keeps its one token
+        if (!kept) Runtime.Host.ReturnGuestFiles(1);
         if (creating && rc == 0) Quota.Created();
+        return rc;
+    }
+
+    int IGuestFileSystemGate.Close(int fd)
+    {
+        int rc = _wasiFdClose(fd);
+        if (rc == 0 && _openFiles.Remove(fd)) Runtime.Host.ReturnGuestFiles(1);
+        return rc;
+    }
+
+    int IGuestFileSystemGate.Renumber(int from, int to)
+    {
+        int rc = _wasiFdRenumber(from, to);
+        if (rc == 0 && from != to)
+        {
+            // 'to' was closed and 'from' now lives there.
+            bool movedOurs = _openFiles.Remove(from);
+            bool closedOurs = _openFiles.Remove(to);
+            if (movedOurs) _openFiles.Add(to);
+            if (closedOurs) Runtime.Host.ReturnGuestFiles(1);
+        }
         return rc;
     }
 
@@ -399,7 +437,12 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         return call is null || call.Cancellation.IsCancellationRequested || DateTime.UtcNow >= call.Deadline;
     }
 
-    public void Dispose() => _store.Dispose();
+    public void Dispose()
+    {
+        _store.Dispose(); // closes every descriptor the guest still held
+        Runtime.Host.ReturnGuestFiles(_openFiles.Count);
+        _openFiles.Clear();
+    }
 
     private sealed class CallState(DateTime deadline, CancellationToken cancellation, long budget)
     {

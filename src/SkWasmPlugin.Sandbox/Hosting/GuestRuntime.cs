@@ -103,7 +103,7 @@ internal sealed class GuestRuntime
     {
         try
         {
-            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            WorkspaceQuota.DeleteTree(path);
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }

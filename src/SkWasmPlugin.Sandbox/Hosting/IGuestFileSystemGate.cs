@@ -9,4 +9,6 @@ internal interface IGuestFileSystemGate
     int Open(int dirFd, int dirFlags, int path, int pathLength, int oflags, long rightsBase, long rightsInheriting, int fdFlags, int fdOut);
     int CreateDirectory(int dirFd, int path, int pathLength);
     int SetSize(int fd, long size);
+    int Close(int fd);
+    int Renumber(int from, int to);
 }

@@ -14,6 +14,7 @@ internal static class WasiOverrides
     internal const int ErrnoNoSpace = 51;
     internal const int ErrnoQuota = 19;
     internal const int ErrnoPerm = 63;
+    internal const int ErrnoTooManyFiles = 33;
     private const int SubscriptionSize = 48;
     private const int EventSize = 32;
     private const int ErrnoSuccess = 0;
@@ -47,6 +48,11 @@ internal static class WasiOverrides
         // Growing a file by ftruncate counts like a write (else truncate(10**12) makes a terabyte file on the host).
         linker.DefineFunction("wasi_snapshot_preview1", "fd_filestat_set_size",
             (Caller caller, int fd, long size) => Quota(caller).SetSize(fd, size));
+        // Open descriptors are counted (per interpreter and process-wide), so closes and renumbers must be seen.
+        linker.DefineFunction("wasi_snapshot_preview1", "fd_close",
+            (Caller caller, int fd) => Quota(caller).Close(fd));
+        linker.DefineFunction("wasi_snapshot_preview1", "fd_renumber",
+            (Caller caller, int from, int to) => Quota(caller).Renumber(from, to));
         // No links: a symlink the guest made (e.g. to "../..") would point host code that walks the workspace
         // at the session store or the whole disk, and hard links would dodge the file count. WASI itself never
         // follows a link out of a preopen, but the host is not WASI.

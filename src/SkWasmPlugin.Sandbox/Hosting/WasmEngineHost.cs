@@ -34,6 +34,8 @@ internal sealed class WasmEngineHost : IDisposable
           (import "wasi_snapshot_preview1" "path_create_directory" (func $mkdir (param i32 i32 i32) (result i32)))
           (import "wasi_snapshot_preview1" "fd_seek" (func $fd_seek (param i32 i64 i32 i32) (result i32)))
           (import "wasi_snapshot_preview1" "fd_filestat_set_size" (func $set_size (param i32 i64) (result i32)))
+          (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
+          (import "wasi_snapshot_preview1" "fd_renumber" (func $fd_renumber (param i32 i32) (result i32)))
           (export "memory" (memory 0))
           (func (export "fd_write") (param i32 i32 i32 i32) (result i32)
             local.get 0 local.get 1 local.get 2 local.get 3 call $fd_write)
@@ -46,9 +48,32 @@ internal sealed class WasmEngineHost : IDisposable
           (func (export "fd_seek") (param i32 i64 i32 i32) (result i32)
             local.get 0 local.get 1 local.get 2 local.get 3 call $fd_seek)
           (func (export "fd_filestat_set_size") (param i32 i64) (result i32)
-            local.get 0 local.get 1 call $set_size))
+            local.get 0 local.get 1 call $set_size)
+          (func (export "fd_close") (param i32) (result i32)
+            local.get 0 call $fd_close)
+          (func (export "fd_renumber") (param i32 i32) (result i32)
+            local.get 0 local.get 1 call $fd_renumber))
         """;
     public ModuleCache Cache { get; }
+
+    /// <summary>
+    /// Host file descriptors all guests together may hold open (each guest open is a real host open). Without
+    /// a cap, one session keeping files open, e.g. <c>[open('x') for _ in range(10**5)]</c>, exhausts the
+    /// process's descriptor limit and every other session and the host itself get EMFILE.
+    /// </summary>
+    internal const int MaxGuestOpenFiles = 8192;
+
+    private int _guestOpenFiles;
+
+    /// <summary>Takes one descriptor from the process-wide budget; false when it is spent.</summary>
+    internal bool TryTakeGuestFile()
+    {
+        if (Interlocked.Increment(ref _guestOpenFiles) <= MaxGuestOpenFiles) return true;
+        Interlocked.Decrement(ref _guestOpenFiles);
+        return false;
+    }
+
+    internal void ReturnGuestFiles(int count) => Interlocked.Add(ref _guestOpenFiles, -count);
     public SandboxOptions Options { get; }
 
     public WasmEngineHost(SandboxOptions options, ILogger logger)

@@ -43,7 +43,11 @@ internal sealed class WorkspaceQuota(string root, long maxBytes, int maxFiles)
         return (_bytes, _files);
     }
 
-    /// <summary>Total size of the files below <paramref name="path"/> and the count of files and folders.</summary>
+    /// <summary>
+    /// Total size of the files below <paramref name="path"/> and the count of files and folders. A workspace
+    /// with folders nested too deep to measure (see <see cref="SafePathLength"/>) counts as full: the guest then
+    /// gets ENOSPC until it removes them, rather than hiding files from the quota.
+    /// </summary>
     public static (long Bytes, int Files) Usage(string path)
     {
         long bytes = 0;
@@ -53,20 +57,61 @@ internal sealed class WorkspaceQuota(string root, long maxBytes, int maxFiles)
         {
             files++;
             if (entry is FileInfo file && !file.Attributes.HasFlag(FileAttributes.ReparsePoint)) bytes += file.Length;
+            else if (entry is DirectoryInfo dir && dir.FullName.Length >= SafePathLength) return (long.MaxValue / 4, int.MaxValue / 4);
         }
         return (bytes, files);
     }
 
+    /// <summary>Host paths up to this length are walked; deeper folders are not entered (.NET fails past PATH_MAX).</summary>
+    internal const int SafePathLength = 2048;
+
     /// <summary>
-    /// Every entry below <paramref name="path"/>, never descending through a link: .NET's own recursion follows
-    /// directory links, and a link to ".." or "/" would make it walk the session store or the host (in a cycle).
+    /// Deletes a folder however deep the guest nested it. The guest can build paths longer than the host's
+    /// PATH_MAX (its own paths are relative to /app, and renames nest folders with short names), which .NET
+    /// cannot delete; folders found past a safe length are first moved up to the top, then all is deleted.
+    /// Links are removed, never followed.
+    /// </summary>
+    public static void DeleteTree(string path)
+    {
+        if (!Directory.Exists(path)) return;
+        try
+        {
+            Directory.Delete(path, recursive: true);
+            return;
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException)
+        {
+            // .NET reports a path past PATH_MAX as PathTooLongException, or as an ArgumentException from deep
+            // inside its recursive delete; flatten and try again.
+        }
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        while (true)
+        {
+            string? deep = new FileSystemEnumerable<string>(path, (ref FileSystemEntry e) => e.ToFullPath(), options)
+            {
+                ShouldIncludePredicate = (ref FileSystemEntry e) =>
+                    e.IsDirectory && (e.Attributes & FileAttributes.ReparsePoint) == 0 && e.Directory.Length + e.FileName.Length >= SafePathLength,
+                ShouldRecursePredicate = (ref FileSystemEntry e) =>
+                    (e.Attributes & FileAttributes.ReparsePoint) == 0 && e.Directory.Length + e.FileName.Length < SafePathLength,
+            }.FirstOrDefault();
+            if (deep is null) break;
+            Directory.Move(deep, Path.Combine(path, "deep-" + Guid.NewGuid().ToString("N")));
+        }
+        Directory.Delete(path, recursive: true);
+    }
+
+    /// <summary>
+    /// Every entry below <paramref name="path"/>, never descending through a link (.NET's own recursion follows
+    /// directory links, and a link to ".." or "/" would make it walk the session store or the host, in a cycle)
+    /// nor into folders past <see cref="SafePathLength"/>.
     /// </summary>
     public static IEnumerable<FileSystemInfo> Walk(string path)
     {
         var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
         return new FileSystemEnumerable<FileSystemInfo>(path, (ref FileSystemEntry entry) => entry.ToFileSystemInfo(), options)
         {
-            ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+            ShouldRecursePredicate = (ref FileSystemEntry entry) =>
+                (entry.Attributes & FileAttributes.ReparsePoint) == 0 && entry.Directory.Length + entry.FileName.Length < SafePathLength,
         };
     }
 }

@@ -47,5 +47,10 @@ internal static class CheckpointFormat
         {
             throw new InvalidDataException("the checkpoint is truncated", ex);
         }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException or System.Text.DecoderFallbackException)
+        {
+            // BinaryReader on garbage: a length prefix or string that makes no sense.
+            throw new InvalidDataException("the checkpoint is corrupt", ex);
+        }
     }
 }

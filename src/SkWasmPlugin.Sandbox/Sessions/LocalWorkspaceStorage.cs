@@ -89,7 +89,7 @@ public sealed class LocalWorkspaceStorage : IWorkspaceStorage
     public Task DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         string dir = SessionDir(sessionId);
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        SkWasmPlugin.Sandbox.Hosting.WorkspaceQuota.DeleteTree(dir);
         return Task.CompletedTask;
     }
 

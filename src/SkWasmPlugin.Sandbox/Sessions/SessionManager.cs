@@ -35,6 +35,9 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         _logger = logger;
     }
 
+    /// <summary>Checks a session's default limits against the host maximums (throws ArgumentOutOfRangeException).</summary>
+    internal Action<ExecutionLimits>? ValidateLimits { get; set; }
+
     public async Task<SessionInfo> CreateAsync(SessionOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new SessionOptions();
@@ -42,6 +45,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         if (options.MaxWorkspaceBytes is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxWorkspaceBytes must be positive.");
         if (options.MaxFiles is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxFiles must be positive.");
         if (options.Language is { } lang && !Enum.IsDefined(lang)) throw new ArgumentOutOfRangeException(nameof(options), "Unknown language.");
+        if (options.Limits is not null) ValidateLimits?.Invoke(options.Limits); // a session whose every call would be refused is not created
 
         await _registry.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

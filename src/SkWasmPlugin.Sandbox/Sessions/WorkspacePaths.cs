@@ -29,6 +29,8 @@ public static partial class WorkspacePaths
     {
         if (path is null) throw new ArgumentException("A path is required.", nameof(path));
         if (path.Contains('\0')) throw new ArgumentException("The path contains a NUL byte.", nameof(path));
+        if (!IsValidUnicode(path))
+            throw new ArgumentException("The path contains an unpaired UTF-16 surrogate, which is not valid Unicode; send valid text.", nameof(path));
         string p = path.Replace('\\', '/').Trim();
         if (p == "/app" || p == "/app/") p = "";
         else if (p.StartsWith("/app/", StringComparison.Ordinal)) p = p[5..];
@@ -60,6 +62,18 @@ public static partial class WorkspacePaths
             }
         }
         return full;
+    }
+
+    /// <summary>False when <paramref name="text"/> has an unpaired UTF-16 surrogate (UTF-8 encoding would silently replace it).</summary>
+    internal static bool IsValidUnicode(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (!char.IsSurrogate(text[i])) continue;
+            if (!char.IsHighSurrogate(text[i]) || i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1])) return false;
+            i++;
+        }
+        return true;
     }
 
     /// <summary>The workspace-relative form of a host path below root, with '/' separators.</summary>

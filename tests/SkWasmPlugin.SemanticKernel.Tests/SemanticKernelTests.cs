@@ -32,6 +32,32 @@ public sealed class SemanticKernelTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task Approval_hook_refusal_reaches_the_kernel_as_a_result()
+    {
+        var kernel = Kernel.CreateBuilder().Build();
+        var plugin = kernel.Plugins.AddWasmCodeInterpreter(fixture.Sandbox,
+            new SkWasmPlugin.AI.CodeInterpreterOptions { ApprovalHandler = _ => ValueTask.FromResult(false) });
+        var result = await kernel.InvokeAsync(plugin["execute_python"], new KernelArguments { ["code"] = "print(1)" });
+        Assert.Contains("refused", result.ToString());
+    }
+
+    [Fact]
+    public async Task Functions_invoke_directly_through_the_kernel()
+    {
+        var kernel = Kernel.CreateBuilder().Build();
+        var plugin = kernel.Plugins.AddWasmCodeInterpreter(fixture.Sandbox);
+        var created = await kernel.InvokeAsync(plugin["create_session"]);
+        string session = System.Text.Json.JsonDocument.Parse(created.ToString()).RootElement.GetProperty("sessionId").GetString()!;
+        await kernel.InvokeAsync(plugin["write_file"], new KernelArguments { ["sessionId"] = session, ["path"] = "n.txt", ["content"] = "21" });
+        var run = await kernel.InvokeAsync(plugin["execute_javascript"], new KernelArguments
+        {
+            ["sessionId"] = session,
+            ["code"] = "```js\nconst fs = require('fs');\nconsole.log(Number(fs.readFileSync('n.txt', 'utf8')) * 2);\n```",
+        });
+        Assert.Equal("42\n", System.Text.Json.JsonDocument.Parse(run.ToString()).RootElement.GetProperty("stdout").GetString());
+    }
+
+    [Fact]
     public void Builder_extension_registers_the_plugin_with_every_function()
     {
         var builder = Kernel.CreateBuilder();
