@@ -1297,6 +1297,26 @@ static void report_error(JSValueConst exc, int is_module)
     free(missing_name); free(missing_module);
 }
 
+/* __skwasm_names(): a JSON array of the names the user's code defined (global let/const/class first,
+ * then var/function globals), for the host's get_workspace_info. */
+static JSValue js_sk_names(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val; (void)argc; (void)argv;
+    Buf list = { 0 };
+    size_t count = 0;
+    buf_putc(&list, '[');
+    JSValue lex = sk_js_global_lexicals(c);
+    add_names(c, &list, &count, lex, -1);
+    JS_FreeValue(c, lex);
+    JSValue g = JS_GetGlobalObject(c);
+    add_names(c, &list, &count, g, 0);
+    JS_FreeValue(c, g);
+    buf_putc(&list, ']');
+    JSValue out = list.oom || !list.p ? JS_NewString(c, "[]") : JS_NewStringLen(c, list.p, list.len);
+    free(list.p);
+    return out;
+}
+
 /* ---------------------------------------------------------------- init */
 static JSValue new_func_obj(JSContext *c, const JSCFunctionListEntry *tab, int n)
 {
@@ -1316,6 +1336,7 @@ static int setup_globals(void)
     def_hidden(c, g, "require", JS_NewCFunction(c, js_require, "require", 1));
     def_hidden(c, g, "readline", JS_NewCFunction(c, js_readline, "readline", 0));
     def_hidden(c, g, "readStdin", JS_NewCFunction(c, js_read_stdin, "readStdin", 0));
+    def_hidden(c, g, "__skwasm_names", JS_NewCFunction(c, js_sk_names, "__skwasm_names", 0));
 
     JSValue proc = JS_NewObject(c);
     JS_SetPropertyStr(c, proc, "argv", JS_NewArray(c));

@@ -194,6 +194,9 @@ public sealed class SessionTests(SandboxFixture fixture)
         Assert.Contains("helper", info.Variables["python"]);
         Assert.Contains("json", info.Variables["python"]);
         Assert.Equal(3, info.UsedBytes);
+        await Run(s, Language.JavaScript, "const limit = 5;\nvar seen = [];\nfunction track() {}");
+        var withJs = await _sandbox.Sessions.GetWorkspaceInfoAsync(s);
+        Assert.Equal(["limit", "seen", "track"], withJs.Variables["javascript"].Order());
         Assert.Equal(100L * 1024 * 1024, info.QuotaBytes);
     }
 

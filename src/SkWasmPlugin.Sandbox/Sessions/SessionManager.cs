@@ -490,7 +490,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
     {
         string probe = language == Language.Python
             ? "print(__import__('json').dumps(sorted(k for k in globals() if not k.startswith('_'))))"
-            : "console.log(JSON.stringify(Object.getOwnPropertyNames(globalThis).filter(k => !__skwasmBuiltins.has(k)).sort()))";
+            : "console.log(__skwasm_names())";
         var limits = new EffectiveLimits(200_000_000, 256L * 1024 * 1024, TimeSpan.FromSeconds(5), 1024 * 1024, 64 * 1024);
         var raw = instance.Execute(probe, null, 0, limits, CancellationToken.None);
         if (raw.Outcome != ExecutionOutcome.Success) return [];
