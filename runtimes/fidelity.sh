@@ -28,7 +28,7 @@ declare -A FILES=(
   [test_re]="test_re.py re_tests.py"
   [test_sqlite3]="test_sqlite3"
 )
-# Pure-Python standard modules the tests import that python311.zip leaves out on purpose would go into
+# Pure-Python standard modules the tests import that the compiled standard library leaves out on purpose would go into
 # the workspace (/app, first on sys.path) instead of the zip; the selected modules need none.
 EXTRA_STDLIB=()
 # Modules that need more than the default fuel. The host caps one call at 50 G fuel, so a heavy module

@@ -149,8 +149,7 @@ py_components = [
 pyver = ver("SKW_V_PYTHON", PYWASM)
 artifacts = [
     file_entry(PYWASM, "python3.11", pyver, "Python-2.0", lic("cpython.txt"), py_components),
-    file_entry("runtimes/python/lib/python311.zip", "python3.11", ver("SKW_V_PYTHON", "runtimes/python/lib/python311.zip"),
-               "Python-2.0", lic("cpython.txt")),
+    folder_entry("runtimes/python/lib/python3.11", "python3.11", pyver, "Python-2.0", lic("cpython.txt")),
 ]
 
 qjs_version = open(os.path.join(repo, "runtimes/quickjs/VERSION"), encoding="utf-8").read().strip()

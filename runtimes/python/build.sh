@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds CPython (Debian's python3.11 source package) as a WASI reactor with our embedding shim
 # (shim.c, runtime helper _skwasm.py), plus the curated standard library zip.
-# Output: runtimes/python/python.wasm, runtimes/python/python311.zip. Re-runnable; ~12 min on 2 cores.
+# Output: runtimes/python/python.wasm, runtimes/python/lib/python3.11/ (the compiled standard library). Re-runnable; ~12 min on 2 cores.
 source "$(dirname "$0")/../common.sh"
 ensure_toolchain
 HERE="$RUNTIMES_DIR/python"

@@ -1,11 +1,14 @@
-"""Compile a curated CPython Lib/ tree to .pyc and pack it into a deterministic zip.
+"""Compile a curated CPython Lib/ tree to .pyc files in a folder (sourceless, unchecked-hash: deterministic).
 
-usage: pack_stdlib.py LIB_DIR OUT_ZIP EXTRA_PY...   (extra modules are added at the zip root)
+usage: pack_stdlib.py LIB_DIR OUT_DIR EXTRA_PY...   (extra modules are added at the folder's root)
+
+A folder rather than a zip: measured in the sandbox, interpreter start-up took 77 ms and 131 M fuel with the
+folder against 151 ms and 244 M with a zip, and a fresh `import csv, statistics, decimal, sqlite3` 38 M
+fuel against 74 M (zipimport reads and parses the archive's index); the folder is 11 MB against 3.9 MB.
 """
 import importlib.util
 import os
 import sys
-import zipfile
 
 # What cannot work under WASI, or is of no use to sandboxed code, is left out.
 EXCLUDED_DIRS = {
@@ -15,18 +18,17 @@ EXCLUDED_DIRS = {
 }
 KEEP_IN_EXCLUDED = {"email", "urllib", "http", "unittest", "asyncio", "concurrent"}
 EXCLUDED_FILES = {"turtle.py", "antigravity.py", "this.py", "pydoc.py", "webbrowser.py", "smtpd.py"}
-FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 
 
 def pyc_bytes(path, arcname):
     with open(path, "rb") as f:
         source = f.read()
-    code = compile(source, "/usr/local/lib/python311.zip/" + arcname, "exec", dont_inherit=True)
+    code = compile(source, "/usr/local/lib/python3.11/" + arcname, "exec", dont_inherit=True)
     source_hash = importlib.util.source_hash(source)
     return importlib._bootstrap_external._code_to_hash_pyc(code, source_hash, checked=False)
 
 
-def main(lib_dir, out_zip, *extra):
+def main(lib_dir, out_dir, *extra):
     excluded = EXCLUDED_DIRS - KEEP_IN_EXCLUDED
     entries = []
     for root, dirs, files in os.walk(lib_dir):
@@ -38,20 +40,21 @@ def main(lib_dir, out_zip, *extra):
             rel = os.path.relpath(path, lib_dir).replace(os.sep, "/")
             entries.append((path, rel))
     entries.extend((path, os.path.basename(path)) for path in extra)
-    tmp = out_zip + ".tmp"
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for path, rel in entries:
-            arc = rel[:-3] + ".pyc"
-            try:
-                data = pyc_bytes(path, rel)
-            except SyntaxError as e:  # a few files are deliberately invalid (lib2to3 fixtures)
-                print("skipped", rel, e, file=sys.stderr)
-                continue
-            info = zipfile.ZipInfo(arc, FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, data)
-    os.replace(tmp, out_zip)
+    import shutil
+    tmp = out_dir + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    for path, rel in entries:
+        try:
+            data = pyc_bytes(path, rel)
+        except SyntaxError as e:  # a few files are deliberately invalid (test fixtures)
+            print("skipped", rel, e, file=sys.stderr)
+            continue
+        target = os.path.join(tmp, rel[:-3] + ".pyc")
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as f:
+            f.write(data)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    os.replace(tmp, out_dir)
     print(f"{len(entries)} modules packed")
 
 

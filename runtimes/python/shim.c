@@ -34,6 +34,15 @@ EXPORT("sk_report") const char *sk_report(void) { return report ? report : fallb
 EXPORT("sk_init") int sk_init(int flags) {
     (void)flags;
     if (run_cell) return 0;
+    /* UTF-8 mode: stdio and open() default to UTF-8 (the isolated defaults would make stdout ASCII). */
+    PyPreConfig preconfig;
+    PyPreConfig_InitIsolatedConfig(&preconfig);
+    preconfig.utf8_mode = 1;
+    PyStatus pre = Py_PreInitialize(&preconfig);
+    if (PyStatus_Exception(pre)) {
+        fprintf(stderr, "python pre-init failed: %s\n", pre.err_msg ? pre.err_msg : "?");
+        return 1;
+    }
     PyConfig config;
     PyConfig_InitIsolatedConfig(&config);
     config.site_import = 0;          /* site adds nothing useful here and costs start-up fuel */

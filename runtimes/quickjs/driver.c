@@ -25,6 +25,7 @@
 void sk_js_drop_jobs(JSRuntime *rt);
 JSValue sk_js_global_lexicals(JSContext *ctx);
 void sk_js_request_interrupt(JSContext *ctx);
+void sk_js_reseed(JSContext *ctx);
 
 #ifdef SK_CLI
 #define SK_EXPORT(name)
@@ -1606,6 +1607,12 @@ SK_EXPORT("sk_exec") int sk_exec(const char *code, int code_len, const char *inp
     in_pos = 0;
     in_from_stdin = 0;
     stop_requested = 0;
+    /* first call of this instance (the start-up snapshot has it 0): own Math.random sequence */
+    static int reseeded;
+    if (!reseeded) {
+        sk_js_reseed(ctx);
+        reseeded = 1;
+    }
     int rc = exec_code(code ? code : "", code && code_len > 0 ? (size_t)code_len : 0, flags);
     stop_requested = 0;
     in_buf = NULL;

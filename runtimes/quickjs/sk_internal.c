@@ -30,3 +30,14 @@ void sk_js_request_interrupt(JSContext *ctx)
 {
     ctx->interrupt_counter = 0;
 }
+
+/* Reseed Math.random from WASI's random_get. The context is created before the host takes its
+ * start-up snapshot, so without this every fresh interpreter would draw the same sequence. */
+#include <sys/random.h>
+void sk_js_reseed(JSContext *ctx)
+{
+    uint64_t seed = 0;
+    if (getentropy(&seed, sizeof seed) != 0 || seed == 0)
+        seed = 0x9E3779B97F4A7C15ull;
+    ctx->random_state = seed;
+}

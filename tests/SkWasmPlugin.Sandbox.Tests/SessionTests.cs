@@ -50,7 +50,7 @@ public sealed class SessionTests(SandboxFixture fixture)
         string s = await NewSession();
         await Run(s, Language.Python, "kept = 'yes'");
         // A fuel budget too small for any soft stop: the guest traps and the interpreter is replaced.
-        var trapped = await Run(s, Language.Python, "lost = 1\nwhile True:\n    pass", new ExecutionLimits { Fuel = 2_000_000 });
+        var trapped = await Run(s, Language.Python, "lost = 1\nwhile True:\n    pass", new ExecutionLimits { Fuel = 200_000 });
         Assert.Equal(ExecutionOutcome.FuelExhausted, trapped.Outcome);
         var after = await Run(s, Language.Python, "print(kept, 'lost' in globals())");
         Assert.Equal("yes False\n", after.Stdout);

@@ -185,12 +185,12 @@ def main(results, out, cli, *modules):
              "that session's workspace only. Without it the six sub-modules importing `test_dbapi` fail to load.")
     L.append("- `test_statistics` runs in 8 calls (contiguous slices of its tests, whole classes, same session): "
              "it needs about 70 G fuel and one call is capped at 50 G.")
-    L.append("- Nothing had to be added to the standard library zip or the workspace for the selected modules: "
-             "`unittest`, `doctest`, `pdb` and the rest of what `test.support` imports are in `python311.zip`.")
+    L.append("- Nothing had to be added to the standard library or the workspace for the selected modules: "
+             "`unittest`, `doctest`, `pdb` and the rest of what `test.support` imports are in the compiled standard library (`python/lib/python3.11`).")
     L.append("")
     L.append("## Size and start-up\n")
     L.append(f"- `python/python.wasm`: {size('python/python.wasm'):,} bytes; "
-             f"`python/lib/python311.zip`: {size('python/lib/python311.zip'):,} bytes.")
+             f"`python/lib/python3.11/`: {sum(os.path.getsize(os.path.join(d, n)) for d, _, ns in os.walk(os.path.join(runtimes, 'python/lib/python3.11')) for n in ns):,} bytes.")
     if hi:
         fuels = [h["fuelConsumed"] for h in hi]
         durs = [h["durationMs"] for h in hi]

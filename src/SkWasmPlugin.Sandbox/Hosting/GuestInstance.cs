@@ -211,7 +211,7 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
             (stopped, trapMessage) = Classify(ex, limits);
         }
 
-        long consumed = (long)((ulong)limits.Fuel + _call!.FuelAdded - _call.FuelRemoved - _store.Fuel);
+        long consumed = limits.Fuel - (long)_store.Fuel;
         var softReason = _call?.SoftStopReason;
         _call = null;
         if (stopped is null && softReason is { } reason && IsInterruptReport(report))
@@ -237,8 +237,8 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         return ptr;
     }
 
-    /// <summary>Least fuel given to a soft-stopped interpreter to unwind and report.</summary>
-    internal const ulong SoftStopReserve = 50_000_000;
+    /// <summary>Fuel kept back for a soft-stopped interpreter to unwind and report (a fuel soft stop starts this much early).</summary>
+    internal const double SoftStopReserve = 20_000_000;
 
     /// <summary>How long a soft stop may take before the hard stop.</summary>
     private static readonly TimeSpan SoftStopGrace = TimeSpan.FromMilliseconds(300);
@@ -299,7 +299,7 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         double elapsed = Math.Max(Stopwatch.GetElapsedTime(call.StartTimestamp).TotalSeconds, 1e-3);
         double rate = (call.Budget - (double)left) / elapsed;
         double horizon = 1.5 * Runtime.Host.Options.EpochInterval.TotalSeconds;
-        bool fuelRunningOut = Runtime.InterruptPlan.Count > 0 && left < rate * horizon + 1_000_000;
+        bool fuelRunningOut = Runtime.InterruptPlan.Count > 0 && left < rate * horizon + SoftStopReserve;
         ExecutionOutcome? limit =
             now >= call.Deadline ? ExecutionOutcome.TimedOut
             : fuelRunningOut ? ExecutionOutcome.FuelExhausted
@@ -308,10 +308,8 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         if (limit is { } hit)
         {
             if (Runtime.InterruptPlan.Count == 0) throw new GuestStop(hit, SoftStopMessage(hit, call.Limits!));
-            // What was left of the budget is replaced by a fixed reserve to unwind with.
-            store.Fuel = SoftStopReserve;
-            call.FuelAdded = SoftStopReserve - Math.Min(left, SoftStopReserve);
-            call.FuelRemoved = left > SoftStopReserve ? left - SoftStopReserve : 0;
+            // The fuel is never changed here (Wasmtime does not honour a new value set from inside the
+            // epoch callback): what is left of the budget, at least the reserve, pays for the unwinding.
             RequestSoftStop(call, hit, now);
         }
         return 1;
@@ -449,8 +447,6 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         public DateTime Deadline { get; } = deadline;
         public CancellationToken Cancellation { get; } = cancellation;
         public double Budget { get; } = budget;
-        public ulong FuelAdded { get; set; }
-        public ulong FuelRemoved { get; set; }
         public long StartTimestamp { get; } = Stopwatch.GetTimestamp();
         public EffectiveLimits? Limits { get; init; }
         public ExecutionOutcome? SoftStopReason { get; set; }

@@ -40,7 +40,7 @@ internal sealed class RuntimeCatalog : IDisposable
         if (language == Language.Python)
         {
             wasm = Required(Path.Combine(RuntimesPath, "python", "python.wasm"));
-            Required(Path.Combine(RuntimesPath, "python", "lib", "python311.zip"));
+            Required(Path.Combine(RuntimesPath, "python", "lib", "python3.11", "_skwasm.pyc")); // the compiled standard library and our runner
             mounts.Add(new Mount(Path.Combine(RuntimesPath, "python", "lib"), "/usr/local/lib"));
             string zoneinfo = Path.Combine(RuntimesPath, "python", "zoneinfo");
             if (Directory.Exists(zoneinfo)) mounts.Add(new Mount(zoneinfo, "/usr/share/zoneinfo"));

@@ -63,6 +63,14 @@ public sealed class SandboxOptions : IValidatableObject
     /// </summary>
     public bool UsePoolingAllocator { get; set; } = true;
 
+    /// <summary>
+    /// Bytes of each pool slot's memory kept resident after its instance is gone, so the next instance skips
+    /// the page faults (16 MB: a fresh Python interpreter in about 0.2 ms of instantiation, against 0.9 ms with
+    /// 4 MB and 1.4 ms with 0). The cost is a high-water mark: up to this much per slot ever used stays resident.
+    /// </summary>
+    [Range(0, 256L * 1024 * 1024)]
+    public long PoolKeepResidentBytes { get; set; } = 16L * 1024 * 1024;
+
     /// <summary>Most guest instances alive at once (sessions' interpreters plus running stateless calls); the pool's size.</summary>
     [Range(4, 100_000)]
     public int MaxLiveInstances { get; set; } = 512;

@@ -95,7 +95,7 @@ internal sealed class WasmEngineHost : IDisposable
                 .WithMaxMemories((uint)options.MaxLiveInstances)
                 .WithMaxCoreInstances((uint)options.MaxLiveInstances * 2)
                 .WithMaxTables((uint)options.MaxLiveInstances * 2)
-                .WithLinearMemoryKeepResidentBytes(16 * 1024 * 1024)
+                .WithLinearMemoryKeepResidentBytes((nuint)options.PoolKeepResidentBytes)
                 .WithMaxUnusedWarmSlots(16);
             config.WithPoolingAllocationStrategy(pool);
         }

@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using SkWasmPlugin.Sandbox;
+
+namespace SkWasmPlugin.Benchmarks;
+
+/// <summary>The measuring modes: each appends TSV rows that <see cref="Report"/> turns into the table.</summary>
+internal static class Modes
+{
+    public static void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
+
+    public static void Native(string? output, int runs)
+    {
+        Log($"native baselines, {runs} runs each");
+        var py = Processes.Native(Processes.NativePython, ["-c", "print(2+2)"], 3, runs);
+        Log($"  {Processes.NativePython} -c 'print(2+2)': {py}");
+        var node = Processes.Native(Processes.NativeNode, ["-e", "console.log(2+2)"], 3, runs);
+        Log($"  {Processes.NativeNode} -e 'console.log(2+2)': {node}");
+        Row.Append(output,
+        [
+            Row.Latency("native python3 -c (start to exit)", py, Judge.None, double.NaN, "baseline", "native-python"),
+            Row.Latency("native node -e (start to exit)", node, Judge.None, double.NaN, "baseline", "native-node"),
+        ]);
+    }
+
+    public static async Task Compare(string? output, bool quick)
+    {
+        int scale = quick ? 5 : 1;
+        string cache = Paths.PersistentModuleCache();
+        string root = Paths.NewTempDir("skwasm-bench");
+        var rows = new List<Row>();
+        void Add(Row r)
+        {
+            rows.Add(r);
+            Row.Append(output, [r]);
+        }
+        try
+        {
+            await using (var sandbox = new WasmCodeSandbox(SandboxCases.Options(Path.Combine(root, "main"), cache)))
+            {
+                long t = Stopwatch.GetTimestamp();
+                sandbox.Warmup();
+                var stats = sandbox.GetStatistics();
+                Log($"warmup {Stopwatch.GetElapsedTime(t).TotalMilliseconds:0} ms; cache hits {stats.ModuleCacheHits} misses {stats.ModuleCacheMisses}; " +
+                    string.Join(", ", stats.Runtimes.Select(kv => $"{kv.Key}: start {kv.Value.Milliseconds:0} ms, fuel {kv.Value.Fuel:N0}, snapshot pages {kv.Value.SnapshotPages}")));
+
+                foreach (var (lang, target) in new[] { (Language.Python, 0.5), (Language.JavaScript, 0.2) })
+                {
+                    var (outer, inner, fuel, diagnosis) = await SandboxCases.Warm(sandbox, lang, 100 / scale, 1000 / scale);
+                    Log($"warm {lang.Name()}: {outer} (ExecuteAsync-internal {inner}); fuel/call {fuel:N0}; {diagnosis}");
+                    Add(Row.Latency($"warm session {lang.Name()}", outer, Judge.P50AtMost, target,
+                        lang == Language.Python ? "p50 <= 0.5 ms and <= 0.03x native" : "p50 <= 0.2 ms",
+                        lang == Language.Python ? "native-python" : "native-node",
+                        $"inner(Duration) p50 {inner.P50:0.###} ms; fuel/call {fuel:N0}; {diagnosis}",
+                        lang == Language.Python ? 0.03 : double.NaN));
+                }
+                foreach (var (lang, target) in new[] { (Language.Python, 3.0), (Language.JavaScript, 1.0) })
+                {
+                    var s = await SandboxCases.Fresh(sandbox, lang, 20 / scale, 200 / scale);
+                    Log($"fresh {lang.Name()}: {s}");
+                    Add(Row.Latency($"fresh stateless {lang.Name()}", s, Judge.P50AtMost, target, $"p50 <= {target} ms",
+                        lang == Language.Python ? "native-python" : "native-node"));
+                }
+                foreach (var lang in Languages.All)
+                {
+                    if (InternalsProbe.FreshPhases(sandbox, lang, Path.Combine(root, "probe"), quick ? 20 : 100) is not { } steps) break;
+                    foreach (var (step, s) in steps)
+                    {
+                        Log($"fresh {lang.Name()} step {step}: {s}");
+                        Add(Row.Latency($"fresh {lang.Name()} step: {step}", s, Judge.None, double.NaN, "info", "-"));
+                    }
+                }
+                foreach (var lang in Languages.All)
+                {
+                    var (created, flushed, stored) = await SandboxCases.SessionCosts(sandbox, lang, quick ? 5 : 15, Path.Combine(root, "main", "sessions"));
+                    Log($"session costs {lang.Name()}: create + first call {created}; FlushAsync after a state change {flushed}; stored checkpoint {stored / 1024.0:0} KiB");
+                    Add(Row.Latency($"new session {lang.Name()}: create + first call", created, Judge.None, double.NaN, "info", "-"));
+                    Add(Row.Latency($"checkpoint {lang.Name()}: FlushAsync after a change (capture+deflate+write)", flushed, Judge.None, double.NaN, "info", "-",
+                        $"stored checkpoint file {stored / 1024.0:0} KiB"));
+                }
+                foreach (var lang in Languages.All)
+                {
+                    var (trapped, next, restored, n) = await SandboxCases.Recovery(sandbox, lang, 3, Math.Max(30 / scale, 6));
+                    Log($"recovery {lang.Name()}: trapped call incl. restore {trapped}; next call {next}; restored {restored}/{n}");
+                    Add(Row.Latency($"recovery {lang.Name()}: trapped call incl. restore", trapped, Judge.P50AtMost, 10, "p50 <= 10 ms", "-",
+                        $"fuel {SandboxCases.TrapFuel:N0}; instance replaced from checkpoint in {restored}/{n}"));
+                    Add(Row.Latency($"recovery {lang.Name()}: next call after trap", next, Judge.P50AtMost, 10, "p50 <= 10 ms", "-"));
+                }
+            }
+
+            // Each in its own process, so the memory figures are not blurred by the cases above.
+            foreach (var lang in Languages.All)
+                RunChild(["conc", "--lang", lang.Name(), "--sessions", quick ? "20" : "100", "--calls", quick ? "5" : "20"], output);
+
+            foreach (bool python in new[] { true, false })
+            {
+                string name = python ? "python" : "javascript";
+                var (fuel, epoch) = DirectCases.FuelVsEpoch(python, cache, quick ? 5 : 15);
+                double ratio = fuel.P50 / epoch.P50;
+                Log($"fuel vs epoch {name}: fuel+epoch {fuel}; epoch-only {epoch}; ratio of p50 {ratio:0.000}, of min {fuel.Min / epoch.Min:0.000}");
+                Add(Row.Value($"fuel metering overhead {name} (fuel+epoch / epoch)", "x", ratio, Judge.ValueAtMost, 1.3, "<= 1.3x",
+                    $"CPU loop p50: fuel+epoch {fuel.P50:0.0} ms, epoch-only {epoch.P50:0.0} ms, n={fuel.N} each, alternating; ratio of minimums {fuel.Min / epoch.Min:0.000}"));
+            }
+
+            foreach (bool python in new[] { true, false })
+            {
+                string name = python ? "python" : "javascript";
+                var phases = DirectCases.Phases(python, cache, quick ? 10 : 40);
+                foreach (var (phase, s) in phases)
+                {
+                    Log($"phase {name} {phase}: {s}");
+                    if (phase == "snapshot pages")
+                        Add(Row.Value($"phase {name}: start-up snapshot", "pages", s.P50, Judge.None, double.NaN, "info", $"{s.P50 * 4 / 1024:0.0} MB written per restore"));
+                    else
+                        Add(Row.Latency($"phase {name}: {phase} (raw wasmtime)", s, Judge.None, double.NaN, "info", "-"));
+                }
+                // The same fresh cycle with the pool's keep-resident at 0 instead of the sandbox's 16 MiB.
+                var zero = DirectCases.Phases(python, cache, quick ? 10 : 40, keepResident: 0);
+                foreach (string phase in new[] { "dispose store", "fresh total (inst+apply+exec+dispose)" })
+                {
+                    Log($"phase {name} {phase}, keep-resident 0: {zero[phase]}");
+                    Add(Row.Latency($"phase {name}: {phase}, keep-resident 0 (raw wasmtime)", zero[phase], Judge.None, double.NaN, "info", "-"));
+                }
+            }
+        }
+        finally
+        {
+            Paths.TryDelete(root);
+        }
+    }
+
+    /// <summary>Runs this program again with <paramref name="arguments"/> (and --out), sharing stdout/stderr.</summary>
+    private static void RunChild(string[] arguments, string? output)
+    {
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false };
+        psi.ArgumentList.Add(typeof(Modes).Assembly.Location);
+        foreach (string a in arguments) psi.ArgumentList.Add(a);
+        if (output is not null) { psi.ArgumentList.Add("--out"); psi.ArgumentList.Add(output); }
+        using var p = Process.Start(psi)!;
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"child '{string.Join(' ', arguments)}' failed with exit code {p.ExitCode}");
+    }
+
+    /// <summary>
+    /// N live sessions: host memory per idle session; closed-loop latency of all N at once; memory after destroy;
+    /// and memory after making N sessions live again (to tell retained-for-reuse from leaked).
+    /// </summary>
+    public static async Task Concurrency(string? output, Language lang, int sessions, int calls, bool noPool = false, bool noPersist = false)
+    {
+        string variant = (noPool ? ", pooling off" : "") + (noPersist ? ", checkpoints not persisted" : "");
+        string cache = Paths.PersistentModuleCache();
+        string root = Paths.NewTempDir("skwasm-bench-conc");
+        try
+        {
+            var c = await SandboxCases.Concurrency(root, cache, lang, sessions, calls, o =>
+            {
+                if (noPool) o.UsePoolingAllocator = false;
+                if (noPersist) o.Sessions.PersistCheckpoints = false;
+            });
+            Log($"concurrency {lang.Name()}{variant}: {sessions} sessions x {calls} calls, latency {c.Latency}, {c.CallsPerSecond:0} calls/s, create+first call {c.CreateMsPerSession:0.##} ms/session");
+            Log($"  memory baseline             {c.Baseline}");
+            Log($"  {sessions} live idle sessions     {c.AfterCreate} (live interpreters {c.LiveAfterCreate})");
+            Log($"  after concurrent load, idle {c.AfterLoad}");
+            Log($"  after destroy               {c.AfterDestroy} (live interpreters {c.LiveAfterDestroy})");
+            Log($"  {sessions} live again             {c.AfterRecreate}");
+            Log($"  after destroy again         {c.AfterDestroyAgain}");
+            double growth = c.AfterCreate.RssMb - c.Baseline.RssMb;
+            double perSession = growth / sessions;
+            double anonPerSession = (c.AfterCreate.AnonMb - c.Baseline.AnonMb) / sessions;
+            double managedPerSession = (c.AfterCreate.ManagedMb - c.Baseline.ManagedMb) / sessions;
+            double loadGrowth = c.AfterLoad.RssMb - c.Baseline.RssMb;
+            double retained = c.AfterDestroy.RssMb - c.Baseline.RssMb;
+            double released = 100.0 * (c.AfterLoad.RssMb - c.AfterDestroy.RssMb) / Math.Max(loadGrowth, 1e-9);
+            double regrowth = c.AfterRecreate.RssMb - c.AfterDestroy.RssMb;
+            Row.Append(output,
+            [
+                Row.Latency($"{sessions} concurrent sessions {lang.Name()}{variant} (per call)", c.Latency, Judge.P99AtMost, 20, "p99 <= 20 ms", "-",
+                    $"closed loop, {sessions} x {calls} calls, {c.CallsPerSecond:0} calls/s on {Environment.ProcessorCount} cores; max {c.Latency.Max:0.0} ms"),
+                Row.Value($"idle live session {lang.Name()}{variant} (RSS/session)", "MB", perSession, Judge.ValueAtMost, 12, "<= 12 MB",
+                    $"{sessions} sessions: RSS +{growth:0.0} MB; RssAnon {anonPerSession:0.00} MB/session, managed heap {managedPerSession:0.00} MB/session; {c.LiveAfterCreate} live interpreters"),
+                Row.Value($"released on destroy {lang.Name()}{variant} (share of growth)", "%", released, Judge.ValueAtLeast, 90, ">= 90% of growth",
+                    $"RSS growth after load {loadGrowth:0.0} MB, retained after destroy {retained:0.0} MB ({retained / sessions:0.00} MB/session, managed {c.AfterDestroy.ManagedMb - c.Baseline.ManagedMb:0.0} MB); " +
+                    $"making {sessions} sessions live again grows RSS by {regrowth:0.0} MB, destroying them again leaves {c.AfterDestroyAgain.RssMb - c.Baseline.RssMb:0.0} MB over baseline"),
+            ]);
+        }
+        finally
+        {
+            Paths.TryDelete(root);
+        }
+    }
+
+    /// <summary>Memory held by dropped pool slots with the sandbox's keep-resident setting (16 MiB) and with 0.</summary>
+    public static void KeepResident(string? output, int instances)
+    {
+        string cache = Paths.PersistentModuleCache();
+        foreach (nuint keep in new nuint[] { 16 * 1024 * 1024, 0 })
+        {
+            var (before, alive, dropped) = KeepResidentExperiment.Run(keep, instances, cache);
+            Log($"keep-resident {keep / 1048576} MiB, {instances} python instances: before {before}");
+            Log($"  alive   {alive}");
+            Log($"  dropped {dropped}");
+            Row.Append(output, [Row.Value($"pool keep-resident {keep / 1048576} MiB: RSS left by {instances} dropped python instances", "MB",
+                dropped.RssMb - before.RssMb, Judge.None, double.NaN, "info",
+                $"alive: +{alive.RssMb - before.RssMb:0.0} MB RSS; dropped: +{dropped.RssMb - before.RssMb:0.0} MB RSS, +{dropped.AnonMb - before.AnonMb:0.0} MB anon (Wasmtime directly, no sandbox)")]);
+        }
+    }
+
+    public static void FirstRunAll(string? output, int cold, int warm)
+    {
+        string dll = typeof(Modes).Assembly.Location;
+        string root = Paths.NewTempDir("skwasm-bench-first");
+        try
+        {
+            foreach (var lang in Languages.All)
+            {
+                string name = lang.Name();
+                var coldMs = new List<double>();
+                string? cacheForWarm = null;
+                for (int i = 0; i < cold; i++)
+                {
+                    string cache = Path.Combine(root, $"cache-{name}-{i}");
+                    Directory.CreateDirectory(cache); // empty: the child compiles and stores the module
+                    var (ms, phases) = Processes.FirstRunOnce(dll, cache, lang, Path.Combine(root, $"work-{name}-c{i}"));
+                    Log($"first run {name}, empty cache: {ms:0} ms  [{phases}]");
+                    coldMs.Add(ms);
+                    cacheForWarm = cache;
+                }
+                if (cacheForWarm is null)
+                {
+                    cacheForWarm = Path.Combine(root, $"cache-{name}-fill");
+                    Processes.FirstRunOnce(dll, cacheForWarm, lang, Path.Combine(root, $"work-{name}-fill"));
+                }
+                var warmMs = new List<double>();
+                string lastPhases = "";
+                for (int i = 0; i < warm + 1; i++)
+                {
+                    var (ms, phases) = Processes.FirstRunOnce(dll, cacheForWarm, lang, Path.Combine(root, $"work-{name}-w{i}"));
+                    Log($"first run {name}, warm cache: {ms:0} ms  [{phases}]");
+                    if (i == 0) continue; // the first one pays for the page cache of the .cwasm just written
+                    warmMs.Add(ms);
+                    lastPhases = phases;
+                }
+                string native = lang == Language.Python ? "native-python" : "native-node";
+                if (coldMs.Count > 0)
+                    Row.Append(output, [Row.Latency($"first run after process start {name}, empty cache", Summary.Of(coldMs), Judge.P50AtMost, 6000, "p50 <= 6 s", native)]);
+                Row.Append(output, [Row.Latency($"first run after process start {name}, module cache", Summary.Of(warmMs), Judge.P50AtMost, 100, "p50 <= 100 ms", native,
+                    "child phases (ms since spawn): " + lastPhases)]);
+            }
+        }
+        finally
+        {
+            Paths.TryDelete(root);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using SkWasmPlugin.Benchmarks;
+using SkWasmPlugin.Sandbox;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+if (args.Length == 0)
+{
+    Console.Error.WriteLine("""
+        usage: SkWasmPlugin.Benchmarks <mode> [options]
+          bdn [BenchmarkDotNet args]            BenchmarkDotNet (e.g. bdn --filter '*'); short in-process jobs
+          compare [--out F] [--quick]           in-process cases (warm, fresh, recovery, concurrency, memory, fuel, phases)
+          native [--out F] [--runs N]           /usr/bin/python3 -c and /usr/bin/node -e baselines
+          first-run-all [--out F] [--cold N] [--warm N]   first execution after process start, in child processes
+          conc --lang L [--sessions N] [--calls K] [--no-pool] [--no-persist] [--out F]   N live sessions: memory, concurrent latency, destroy
+          keep-resident [--instances N] [--out F]   pooling keep-resident 16 MiB vs 0, Wasmtime directly
+          first-run --cache DIR --lang L [--t0 TS] [--work DIR]   the child itself
+          report --in F                         the table from the rows of the modes above
+        Rows are TSV, appended to --out (stdout when absent). See bench/README.md.
+        """);
+    return 2;
+}
+
+string mode = args[0];
+var rest = args.Skip(1).ToArray();
+string? Opt(string name) => Array.IndexOf(rest, name) is int i and >= 0 && i + 1 < rest.Length ? rest[i + 1] : null;
+bool Flag(string name) => rest.Contains(name);
+int IntOpt(string name, int fallback) => Opt(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+switch (mode)
+{
+    case "bdn":
+        BenchmarkSwitcher.FromTypes([typeof(SandboxBenchmarks), typeof(FuelBenchmarks)]).Run(rest, BenchConfig.Short());
+        return 0;
+    case "compare":
+        await Modes.Compare(Opt("--out"), Flag("--quick"));
+        return 0;
+    case "conc":
+    {
+        if (!Languages.TryParse(Opt("--lang") ?? "python", out var language)) throw new ArgumentException("--lang python|javascript");
+        await Modes.Concurrency(Opt("--out"), language, IntOpt("--sessions", 100), IntOpt("--calls", 20), Flag("--no-pool"), Flag("--no-persist"));
+        return 0;
+    }
+    case "keep-resident":
+        Modes.KeepResident(Opt("--out"), IntOpt("--instances", 100));
+        return 0;
+    case "native":
+        Modes.Native(Opt("--out"), IntOpt("--runs", 30));
+        return 0;
+    case "first-run-all":
+        Modes.FirstRunAll(Opt("--out"), IntOpt("--cold", 2), IntOpt("--warm", 5));
+        return 0;
+    case "first-run":
+    {
+        string cache = Opt("--cache") ?? throw new ArgumentException("--cache DIR is required");
+        if (!Languages.TryParse(Opt("--lang") ?? "python", out var language)) throw new ArgumentException("--lang python|javascript");
+        long t0 = Opt("--t0") is { } ts ? long.Parse(ts, CultureInfo.InvariantCulture) : 0;
+        string work = Opt("--work") ?? Paths.NewTempDir("skwasm-bench-first");
+        return await Processes.FirstRunChild(cache, language, t0, work);
+    }
+    case "report":
+        return Report.Print(rest.Where((a, i) => i > 0 && rest[i - 1] == "--in").ToArray());
+    default:
+        Console.Error.WriteLine($"unknown mode '{mode}'");
+        return 2;
+}
