@@ -66,4 +66,15 @@ public sealed class ExecutionTests(SandboxFixture fixture)
         Assert.Equal("Timeout", r.Guidance!.ErrorType);
         Assert.Equal(2, r.Guidance.Line);
     }
+
+    [Theory]
+    [InlineData(Language.Python, "leaked = 42\nopen('left.txt', 'w').write('x')", "import os\nprint('leaked' in globals(), os.listdir('.'))", "False []\n")]
+    [InlineData(Language.JavaScript, "var leaked = 42; globalThis.also = 1; Object.prototype.polluted = 1; require('fs').writeFileSync('left.txt', 'x');",
+        "console.log(typeof leaked, typeof also, ({}).polluted, JSON.stringify(require('fs').readdirSync('.')))", "undefined undefined undefined []\n")]
+    public async Task Stateless_calls_never_see_each_other(Language language, string first, string second, string expected)
+    {
+        Assert.True((await Run(language, first)).IsSuccess);
+        var r = await Run(language, second);
+        Assert.Equal(expected, r.Stdout);
+    }
 }
