@@ -79,10 +79,10 @@ internal static class Modes
                 }
                 foreach (var lang in Languages.All)
                 {
-                    var (trapped, next, restored, n) = await SandboxCases.Recovery(sandbox, lang, 3, Math.Max(30 / scale, 6));
-                    Log($"recovery {lang.Name()}: trapped call incl. restore {trapped}; next call {next}; restored {restored}/{n}");
+                    var (trapped, next, restored, attempts, outcomes) = await SandboxCases.Recovery(sandbox, lang, 3, Math.Max(30 / scale, 6));
+                    Log($"recovery {lang.Name()}: trapped call incl. restore {trapped}; next call {next}; outcomes of {attempts} calls: {outcomes}");
                     Add(Row.Latency($"recovery {lang.Name()}: trapped call incl. restore", trapped, Judge.P50AtMost, 10, "p50 <= 10 ms", "-",
-                        $"fuel {SandboxCases.TrapFuel:N0}; instance replaced from checkpoint in {restored}/{n}"));
+                        $"fuel {SandboxCases.TrapFuel:N0}; outcomes of {attempts} calls: {outcomes}"));
                     Add(Row.Latency($"recovery {lang.Name()}: next call after trap", next, Judge.P50AtMost, 10, "p50 <= 10 ms", "-"));
                 }
             }
@@ -90,6 +90,8 @@ internal static class Modes
             // Each in its own process, so the memory figures are not blurred by the cases above.
             foreach (var lang in Languages.All)
                 RunChild(["conc", "--lang", lang.Name(), "--sessions", quick ? "20" : "100", "--calls", quick ? "5" : "20"], output);
+            // The same Python case with the pool's keep-resident memory off (the option's default is 16 MiB).
+            RunChild(["conc", "--lang", "python", "--sessions", quick ? "20" : "100", "--calls", quick ? "5" : "20", "--keep-resident", "0"], output);
 
             foreach (bool python in new[] { true, false })
             {
@@ -144,9 +146,10 @@ internal static class Modes
     /// N live sessions: host memory per idle session; closed-loop latency of all N at once; memory after destroy;
     /// and memory after making N sessions live again (to tell retained-for-reuse from leaked).
     /// </summary>
-    public static async Task Concurrency(string? output, Language lang, int sessions, int calls, bool noPool = false, bool noPersist = false)
+    public static async Task Concurrency(string? output, Language lang, int sessions, int calls, bool noPool = false, bool noPersist = false, long? keepResident = null)
     {
-        string variant = (noPool ? ", pooling off" : "") + (noPersist ? ", checkpoints not persisted" : "");
+        string variant = (noPool ? ", pooling off" : "") + (noPersist ? ", checkpoints not persisted" : "")
+            + (keepResident is { } k ? $", PoolKeepResidentBytes={k}" : "");
         string cache = Paths.PersistentModuleCache();
         string root = Paths.NewTempDir("skwasm-bench-conc");
         try
@@ -155,6 +158,7 @@ internal static class Modes
             {
                 if (noPool) o.UsePoolingAllocator = false;
                 if (noPersist) o.Sessions.PersistCheckpoints = false;
+                if (keepResident is { } k) o.PoolKeepResidentBytes = k;
             });
             Log($"concurrency {lang.Name()}{variant}: {sessions} sessions x {calls} calls, latency {c.Latency}, {c.CallsPerSecond:0} calls/s, create+first call {c.CreateMsPerSession:0.##} ms/session");
             Log($"  memory baseline             {c.Baseline}");
@@ -163,6 +167,7 @@ internal static class Modes
             Log($"  after destroy               {c.AfterDestroy} (live interpreters {c.LiveAfterDestroy})");
             Log($"  {sessions} live again             {c.AfterRecreate}");
             Log($"  after destroy again         {c.AfterDestroyAgain}");
+            Log($"  10 s later                  {c.AfterDestroyAgainIdle}");
             double growth = c.AfterCreate.RssMb - c.Baseline.RssMb;
             double perSession = growth / sessions;
             double anonPerSession = (c.AfterCreate.AnonMb - c.Baseline.AnonMb) / sessions;
@@ -179,7 +184,8 @@ internal static class Modes
                     $"{sessions} sessions: RSS +{growth:0.0} MB; RssAnon {anonPerSession:0.00} MB/session, managed heap {managedPerSession:0.00} MB/session; {c.LiveAfterCreate} live interpreters"),
                 Row.Value($"released on destroy {lang.Name()}{variant} (share of growth)", "%", released, Judge.ValueAtLeast, 90, ">= 90% of growth",
                     $"RSS growth after load {loadGrowth:0.0} MB, retained after destroy {retained:0.0} MB ({retained / sessions:0.00} MB/session, managed {c.AfterDestroy.ManagedMb - c.Baseline.ManagedMb:0.0} MB); " +
-                    $"making {sessions} sessions live again grows RSS by {regrowth:0.0} MB, destroying them again leaves {c.AfterDestroyAgain.RssMb - c.Baseline.RssMb:0.0} MB over baseline"),
+                    $"making {sessions} sessions live again grows RSS by {regrowth:0.0} MB, destroying them again leaves {c.AfterDestroyAgain.RssMb - c.Baseline.RssMb:0.0} MB over baseline " +
+                    $"(GC committed {c.AfterDestroyAgain.GcCommittedMb - c.Baseline.GcCommittedMb:0.0} MB of it; 10 s later {c.AfterDestroyAgainIdle.RssMb - c.Baseline.RssMb:0.0} MB, GC committed {c.AfterDestroyAgainIdle.GcCommittedMb - c.Baseline.GcCommittedMb:0.0} MB)"),
             ]);
         }
         finally

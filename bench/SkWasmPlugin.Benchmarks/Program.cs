@@ -14,7 +14,7 @@ if (args.Length == 0)
           compare [--out F] [--quick]           in-process cases (warm, fresh, recovery, concurrency, memory, fuel, phases)
           native [--out F] [--runs N]           /usr/bin/python3 -c and /usr/bin/node -e baselines
           first-run-all [--out F] [--cold N] [--warm N]   first execution after process start, in child processes
-          conc --lang L [--sessions N] [--calls K] [--no-pool] [--no-persist] [--out F]   N live sessions: memory, concurrent latency, destroy
+          conc --lang L [--sessions N] [--calls K] [--no-pool] [--no-persist] [--keep-resident BYTES] [--out F]   N live sessions: memory, concurrent latency, destroy
           keep-resident [--instances N] [--out F]   pooling keep-resident 16 MiB vs 0, Wasmtime directly
           first-run --cache DIR --lang L [--t0 TS] [--work DIR]   the child itself
           report --in F                         the table from the rows of the modes above
@@ -40,7 +40,8 @@ switch (mode)
     case "conc":
     {
         if (!Languages.TryParse(Opt("--lang") ?? "python", out var language)) throw new ArgumentException("--lang python|javascript");
-        await Modes.Concurrency(Opt("--out"), language, IntOpt("--sessions", 100), IntOpt("--calls", 20), Flag("--no-pool"), Flag("--no-persist"));
+        await Modes.Concurrency(Opt("--out"), language, IntOpt("--sessions", 100), IntOpt("--calls", 20), Flag("--no-pool"), Flag("--no-persist"),
+            Opt("--keep-resident") is { } keep ? long.Parse(keep, CultureInfo.InvariantCulture) : null);
         return 0;
     }
     case "keep-resident":

@@ -94,7 +94,7 @@ internal static class SandboxCases
     /// A session with state (x = 41, checkpointed), then repeatedly: a call that traps on fuel (the sandbox drops the
     /// instance and restores the checkpoint inside that call), then the next call, which must see x again.
     /// </summary>
-    public static async Task<(Summary Trapped, Summary Next, int Restored, int Samples)> Recovery(WasmCodeSandbox sandbox, Language language, int warmup, int n)
+    public static async Task<(Summary Trapped, Summary Next, int Restored, int Attempts, string Outcomes)> Recovery(WasmCodeSandbox sandbox, Language language, int warmup, int n)
     {
         bool py = language == Language.Python;
         var session = await sandbox.Sessions.CreateAsync(new SessionOptions { Language = language });
@@ -110,21 +110,28 @@ internal static class SandboxCases
             var next = new ExecutionRequest(language, py ? "print(x + 1)" : "console.log(x + 1)") { SessionId = session.Id };
             var trapped = new List<double>(n);
             var after = new List<double>(n);
-            int restored = 0;
-            for (int i = 0; i < warmup + n; i++)
+            var outcomes = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            int attempts = 0;
+            // Only calls whose trapped instance was replaced (the restore path) are timed. A soft stop that the
+            // interpreter takes instead (no trap, no restore), or one that lands outside the user's code, is counted.
+            for (int i = 0; trapped.Count < n && i < warmup + 4 * n; i++)
             {
                 var (tMs, t) = await Time(sandbox, trap);
-                if (t.Outcome != ExecutionOutcome.FuelExhausted)
-                    throw new InvalidOperationException($"Expected FuelExhausted, got {t.Outcome}: {t.Stderr}");
                 bool wasRestored = t.Notes.Count > 0; // the note is only added when the trapped instance was replaced
+                string kind = t.Outcome == ExecutionOutcome.FuelExhausted
+                    ? (wasRestored ? "OutOfFuel trap + restore" : "soft stop, no restore")
+                    : $"{t.Outcome}{(t.Stderr.Contains("_skwasm", StringComparison.Ordinal) ? " (stop landed in the runner, not the user's code)" : "")}";
                 var (nMs, r) = await Time(sandbox, next);
                 Check(r, "42\n");
                 if (i < warmup) continue;
-                if (wasRestored) restored++;
+                attempts++;
+                outcomes[kind] = outcomes.GetValueOrDefault(kind) + 1;
+                if (!wasRestored) continue;
                 trapped.Add(tMs);
                 after.Add(nMs);
             }
-            return (Summary.Of(trapped), Summary.Of(after), restored, n);
+            if (trapped.Count == 0) throw new InvalidOperationException("No call took the trap + restore path: " + string.Join(", ", outcomes));
+            return (Summary.Of(trapped), Summary.Of(after), trapped.Count, attempts, string.Join("; ", outcomes.Select(kv => $"{kv.Key}: {kv.Value}")));
         }
         finally
         {
@@ -173,6 +180,7 @@ internal static class SandboxCases
         ProcMemory AfterDestroy,
         ProcMemory AfterRecreate,
         ProcMemory AfterDestroyAgain,
+        ProcMemory AfterDestroyAgainIdle,
         Summary Latency,
         double CallsPerSecond,
         double CreateMsPerSession,
@@ -246,7 +254,9 @@ internal static class SandboxCases
         foreach (string id in ids) await sandbox.Sessions.DestroyAsync(id);
         await Task.Delay(500);
         var afterDestroyAgain = ProcMemory.Settled();
-        return new ConcurrencyResult(sessions, baseline, afterCreate, afterLoad, afterDestroy, afterRecreate, afterDestroyAgain, Summary.Of(latencies),
+        await Task.Delay(10_000); // does the GC give its committed memory back with time?
+        var afterDestroyAgainIdle = ProcMemory.Settled();
+        return new ConcurrencyResult(sessions, baseline, afterCreate, afterLoad, afterDestroy, afterRecreate, afterDestroyAgain, afterDestroyAgainIdle, Summary.Of(latencies),
             sessions * callsEach / seconds, createMs, live, liveAfter);
     }
 }

@@ -118,11 +118,12 @@ def _print_user_traceback(exc):
 def run(code, stdin, flags):
     global _cells
     _cells += 1
-    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8", errors="replace")
-    text = code.decode("utf-8", errors="replace")
-    linecache.cache[FILENAME] = (len(text), None, text.splitlines(True), FILENAME)
     exit_code, error = 0, None
     try:
+        # Inside the try: a soft stop may land on any line, these included.
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8", errors="replace")
+        text = code.decode("utf-8", errors="replace")
+        linecache.cache[FILENAME] = (len(text), None, text.splitlines(True), FILENAME)
         exec(compile(text, FILENAME, "exec"), _main)
     except SystemExit as exc:
         exit_code = _exit_code(exc)

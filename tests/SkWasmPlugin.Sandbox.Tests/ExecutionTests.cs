@@ -77,4 +77,12 @@ public sealed class ExecutionTests(SandboxFixture fixture)
         var r = await Run(language, second);
         Assert.Equal(expected, r.Stdout);
     }
+
+    [Fact]
+    public async Task A_small_budget_is_not_stopped_while_the_program_sleeps()
+    {
+        var r = await Run(Language.Python, "import time\ntime.sleep(0.05)\nprint('done')", limits: new ExecutionLimits { Fuel = 5_000_000 });
+        Assert.Equal(ExecutionOutcome.Success, r.Outcome);
+        Assert.Equal("done\n", r.Stdout);
+    }
 }

@@ -299,7 +299,10 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         double elapsed = Math.Max(Stopwatch.GetElapsedTime(call.StartTimestamp).TotalSeconds, 1e-3);
         double rate = (call.Budget - (double)left) / elapsed;
         double horizon = 1.5 * Runtime.Host.Options.EpochInterval.TotalSeconds;
-        bool fuelRunningOut = Runtime.InterruptPlan.Count > 0 && left < rate * horizon + SoftStopReserve;
+        // The reserve is at most a tenth of the budget, so a small budget is not stopped at its first tick;
+        // a guest that burns nothing (sleeping) is never predicted to run out.
+        double reserve = Math.Min(SoftStopReserve, call.Budget / 10);
+        bool fuelRunningOut = Runtime.InterruptPlan.Count > 0 && rate > 0 && left < rate * horizon + reserve;
         ExecutionOutcome? limit =
             now >= call.Deadline ? ExecutionOutcome.TimedOut
             : fuelRunningOut ? ExecutionOutcome.FuelExhausted

@@ -306,8 +306,12 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
+    /// <summary>Compressing and writing checkpoints may use at most half the cores, so calls never starve behind them.</summary>
+    private static readonly SemaphoreSlim PersistThrottle = new(Math.Max(1, Environment.ProcessorCount / 2));
+
     private async Task PersistAsync(string sessionId, Language language, PageImage image, long call, SessionRecord record, string buildKey)
     {
+        await PersistThrottle.WaitAsync().ConfigureAwait(false);
         try
         {
             byte[] data = CheckpointFormat.Write(image, buildKey, call);
@@ -320,6 +324,10 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         {
             // The in-memory checkpoint is good; the stored one stays at its previous good value.
             Log.SaveFailed(_logger, sessionId, ex.Message);
+        }
+        finally
+        {
+            PersistThrottle.Release();
         }
     }
 

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the benchmarks once (Release), measures every case, and prints one table ending with three summary lines.
+#   bench/compare.sh            full run (about 2-4 minutes on 2 cores)
+#   bench/compare.sh --quick    fewer iterations, 20 sessions instead of 100 (about 1 minute)
+# Progress and per-case details go to stderr; the table goes to stdout.
+# SKWASM_BENCH_TSV=path keeps the raw rows; SKWASM_BENCH_CACHE=dir moves the compiled-module cache
+# (default ~/.cache/skwasm-bench; the empty-cache first-run case always uses fresh empty folders).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+project="$here/SkWasmPlugin.Benchmarks"
+quick=()
+if [[ "${1:-}" == "--quick" ]]; then quick=(--quick); fi
+
+echo "building $project (Release)..." >&2
+dotnet build -c Release "$project" -nologo -v quiet >&2
+dll="$project/bin/Release/net10.0/SkWasmPlugin.Benchmarks.dll"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/skwasm-compare.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+rows="$work/rows.tsv"
+: > "$rows"
+
+runs=30; cold=2; warm=5
+if [[ ${#quick[@]} -gt 0 ]]; then runs=15; cold=1; warm=3; fi
+
+dotnet "$dll" native --runs "$runs" --out "$rows"
+dotnet "$dll" compare "${quick[@]}" --out "$rows"
+dotnet "$dll" first-run-all --cold "$cold" --warm "$warm" --out "$rows"
+dotnet "$dll" keep-resident --instances 100 --out "$rows"
+
+if [[ -n "${SKWASM_BENCH_TSV:-}" ]]; then cp "$rows" "$SKWASM_BENCH_TSV"; fi
+dotnet "$dll" report --in "$rows"
