@@ -143,9 +143,16 @@ def run(code, stdin, flags):
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
-            except Exception:
+            except BaseException:  # a soft stop landing here must not lose the result
                 pass
-    return exit_code, json.dumps({"exitCode": exit_code, "error": error}, default=str)
+    # A soft stop requested as the program finished may land here, after the user's code: the program
+    # did complete, so report it. The host asks once, so a second attempt is never interrupted.
+    for _attempt in range(2):
+        try:
+            return exit_code, json.dumps({"exitCode": exit_code, "error": error}, default=str)
+        except Interrupted:
+            continue
+    return exit_code, '{"exitCode": %d, "error": null}' % exit_code
 
 
 def _prepare():

@@ -39,22 +39,22 @@ public sealed class RepairLoopTests(SandboxFixture fixture)
     [Fact]
     public async Task Exhausted_fuel_raises_the_budget_within_the_ceiling()
     {
-        // About 290 million instructions of work: over 100M and 200M, well under the 400M of the third try.
-        const string heavy = "s = 0\nfor i in range(150_000):\n    s += i\nprint(s)";
+        // About 120 million instructions of work: over 50M and 100M, well under the 200M of the third try.
+        const string heavy = "s = 0\nfor i in range(60_000):\n    s += i\nprint(s)";
         var chat = new ScriptedChatClient().Reply(Py(heavy)).Reply(Py(heavy + "  # again")).Reply(Py(heavy + "  # and again"));
-        var loop = new CodeRepairLoop(chat, fixture.Sandbox, Options(o => { o.InitialFuel = 100_000_000; o.FuelCeiling = 500_000_000; }));
+        var loop = new CodeRepairLoop(chat, fixture.Sandbox, Options(o => { o.InitialFuel = 50_000_000; o.FuelCeiling = 500_000_000; }));
         var capped = new CodeRepairLoop(new ScriptedChatClient().Reply(Py(heavy)).Reply(Py(heavy + " #")), fixture.Sandbox,
-            Options(o => { o.InitialFuel = 100_000_000; o.FuelCeiling = 150_000_000; o.MaxAttempts = 2; }));
+            Options(o => { o.InitialFuel = 50_000_000; o.FuelCeiling = 75_000_000; o.MaxAttempts = 2; }));
         var cappedResult = await capped.RunAsync(new CodeRepairTask("Sum.", Language.Python));
-        Assert.Equal([100_000_000L, 150_000_000L], cappedResult.Attempts.Select(a => a.FuelBudget)); // 200M suggested, capped
+        Assert.Equal([50_000_000L, 75_000_000L], cappedResult.Attempts.Select(a => a.FuelBudget)); // 100M suggested, capped
 
-        var result = await loop.RunAsync(new CodeRepairTask("Sum the first 150,000 integers.", Language.Python) { ExpectedOutput = "11249925000" });
+        var result = await loop.RunAsync(new CodeRepairTask("Sum the first 60,000 integers.", Language.Python) { ExpectedOutput = "1799970000" });
 
         Assert.Equal(ExecutionOutcome.FuelExhausted, result.Attempts[0].Result!.Outcome);
-        Assert.Equal([100_000_000L, 200_000_000L, 400_000_000L], result.Attempts.Select(a => a.FuelBudget));
+        Assert.Equal([50_000_000L, 100_000_000L, 200_000_000L], result.Attempts.Select(a => a.FuelBudget));
+        Assert.Contains(result.History, h => h.Contains("Raised the fuel budget from 50,000,000 to 100,000,000"));
         Assert.Contains(result.History, h => h.Contains("Raised the fuel budget from 100,000,000 to 200,000,000"));
-        Assert.Contains(result.History, h => h.Contains("Raised the fuel budget from 200,000,000 to 400,000,000"));
-        Assert.Contains("The next run gets 200,000,000", chat.Requests[1].Messages[^1].Text);
+        Assert.Contains("The next run gets 100,000,000", chat.Requests[1].Messages[^1].Text);
         Assert.True(result.Succeeded, string.Join(" | ", result.Attempts.Select(a => $"{a.FuelBudget}:{a.Result?.Outcome}:{a.Result?.FuelConsumed}:{a.Result?.Stdout.Trim()}:{a.CheckFailure}")));
     }
 

@@ -12,7 +12,7 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 /// </summary>
 internal sealed class ModuleCache(string? directory, string engineFingerprint, ILogger logger)
 {
-    private static readonly string WasmtimeVersion =
+    internal static readonly string WasmtimeVersion =
         typeof(Engine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? typeof(Engine).Assembly.GetName().Version?.ToString() ?? "unknown";
 
@@ -22,9 +22,11 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
     /// <summary>Times a module had to be compiled.</summary>
     public int Misses { get; private set; }
 
-    public Module Load(Engine engine, string name, string wasmPath)
+    /// <summary>The cache folder, or null when disabled.</summary>
+    public string? Directory => directory;
+
+    public Module Load(Engine engine, string name, byte[] wasm, string wasmSha256)
     {
-        byte[] wasm = File.ReadAllBytes(wasmPath);
         if (directory is null)
         {
             Misses++;
@@ -32,7 +34,7 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
         }
 
         string key = Convert.ToHexStringLower(SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes($"{WasmtimeVersion}|{engineFingerprint}|{Convert.ToHexStringLower(SHA256.HashData(wasm))}")));
+            System.Text.Encoding.UTF8.GetBytes($"{WasmtimeVersion}|{engineFingerprint}|{wasmSha256}")));
         string path = Path.Combine(directory, $"{name}-{key[..32]}.cwasm");
         if (File.Exists(path))
         {
@@ -54,7 +56,7 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
         var compiled = Module.FromBytes(engine, name, wasm);
         try
         {
-            Directory.CreateDirectory(directory);
+            System.IO.Directory.CreateDirectory(directory);
             string tmp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
             File.WriteAllBytes(tmp, compiled.Serialize());
             File.Move(tmp, path, overwrite: true);

@@ -8,15 +8,25 @@ namespace SkWasmPlugin.Sandbox.Sessions;
 /// </summary>
 internal sealed class PackageCatalog
 {
-    private readonly Dictionary<string, PackageEntry> _packages = new(StringComparer.OrdinalIgnoreCase);
+    // Read on first use: parsing the manifest would otherwise add to every process's first call.
+    private readonly Lazy<Dictionary<string, PackageEntry>> _catalog;
+
+    private Dictionary<string, PackageEntry> _packages => _catalog.Value;
 
     public PackageCatalog(string? dataPath)
     {
+        _catalog = new Lazy<Dictionary<string, PackageEntry>>(() => Load(dataPath));
+    }
+
+    private static Dictionary<string, PackageEntry> Load(string? dataPath)
+    {
+        var packages = new Dictionary<string, PackageEntry>(StringComparer.OrdinalIgnoreCase);
         string? manifest = dataPath is null ? null : Path.Combine(dataPath, "packages.json");
-        if (manifest is null || !File.Exists(manifest)) return;
+        if (manifest is null || !File.Exists(manifest)) return packages;
         var doc = JsonSerializer.Deserialize<PackageManifest>(File.ReadAllText(manifest), new JsonSerializerOptions(JsonSerializerDefaults.Web))
                   ?? throw new InvalidDataException($"{manifest} is empty.");
-        foreach (var p in doc.Packages) _packages[p.Name] = p;
+        foreach (var p in doc.Packages) packages[p.Name] = p;
+        return packages;
     }
 
     public IReadOnlyList<string> Names => [.. _packages.Keys.Order(StringComparer.Ordinal)];
