@@ -180,7 +180,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
                 state.Dirty = true;
                 state.CallsSinceCheckpoint++;
                 if (_options.CheckpointDelay == TimeSpan.Zero || state.CallsSinceCheckpoint >= _options.MaxCallsBetweenCheckpoints)
-                    await CheckpointAsync(session, language, state, CancellationToken.None).ConfigureAwait(false);
+                    Checkpoint(session, language, state);
                 else
                     ScheduleCheckpoint(session, language, state);
             }
@@ -230,7 +230,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
             try
             {
                 if (state.Live is null) continue;
-                await CheckpointAsync(session, language, state, CancellationToken.None).ConfigureAwait(false);
+                Checkpoint(session, language, state);
                 state.Live.Dispose();
                 state.Live = null;
             }
@@ -263,7 +263,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
                     }
                     if (Stopwatch.GetElapsedTime(state.LastCallTimestamp) < delay) continue; // still busy: wait for a pause
                     state.CheckpointScheduled = false;
-                    await CheckpointAsync(session, language, state, CancellationToken.None).ConfigureAwait(false);
+                    Checkpoint(session, language, state);
                     return;
                 }
                 finally
@@ -281,7 +281,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
     }
 
     /// <summary>Captures the live interpreter as the new last good state and persists it (caller holds the gate).</summary>
-    private async Task CheckpointAsync(Session session, Language language, LanguageState state, CancellationToken cancellationToken)
+    private void Checkpoint(Session session, Language language, LanguageState state)
     {
         if (state.Live is null || !state.Dirty) return;
         var runtime = _catalog.Get(language);
@@ -303,7 +303,6 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
                 CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
             Track(session.Persisting);
         }
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <summary>Compressing and writing checkpoints may use at most half the cores, so calls never starve behind them.</summary>
@@ -527,7 +526,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
             if (raw.Outcome != ExecutionOutcome.Success)
                 throw new InvalidOperationException($"Installing '{package}' failed in the guest: {raw.Stderr}");
             state.Dirty = true;
-            await CheckpointAsync(session, Language.Python, state, cancellationToken).ConfigureAwait(false);
+            Checkpoint(session, Language.Python, state);
             var installed = session.Record.InstalledPackages.Union(closure).ToList();
             session.Record = session.Record with { InstalledPackages = installed };
             await SaveRecordAsync(session, cancellationToken).ConfigureAwait(false);
@@ -586,7 +585,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
                 foreach (var (language, state) in session.States)
                 {
                     if (state.Live is null || Stopwatch.GetElapsedTime(state.LastCallTimestamp) < _options.EvictLiveInterpreterAfter) continue;
-                    await CheckpointAsync(session, language, state, cancellationToken).ConfigureAwait(false);
+                    Checkpoint(session, language, state);
                     state.Live.Dispose();
                     state.Live = null;
                 }
@@ -607,7 +606,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
             {
                 if (session.Destroyed) continue;
                 foreach (var (language, state) in session.States)
-                    await CheckpointAsync(session, language, state, cancellationToken).ConfigureAwait(false);
+                    Checkpoint(session, language, state);
                 await WaitPersistedAsync(session).ConfigureAwait(false);
                 if (session.RecordDirty) await SaveRecordAsync(session, cancellationToken).ConfigureAwait(false);
             }
