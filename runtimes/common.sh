@@ -9,6 +9,9 @@ SYSROOT="$BUILD_ROOT/sysroot"
 WASM_CC="clang-19 --target=wasm32-wasi --sysroot=$SYSROOT"
 TOOLCHAIN_PACKAGES=(clang-19 lld-19 llvm-19 libclang-rt-19-dev-wasm32 wasi-libc binaryen wabt dpkg-dev tcl make xz-utils zip unzip)
 
+# Reproducible builds: __DATE__/__TIME__ (CPython's build info) come from this fixed moment, not the clock.
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1577836800}"   # 2020-01-01T00:00:00Z
+
 log() { printf '\033[1;34m[runtimes]\033[0m %s\n' "$*"; }
 
 ensure_deb_src() {

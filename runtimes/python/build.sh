@@ -21,6 +21,8 @@ if [ ! -f "$OUT/Makefile" ]; then
   (
     cd "$OUT"
     # Without the empty pkg-config paths configure finds the host's zlib/lzma and the build fails.
+    # The source path is relative: configure bakes it into the binary (VPATH), so an absolute one would
+    # make the bytes depend on where the build ran.
     CONFIG_SITE="$SRC/Tools/wasm/config.site-wasm32-wasi" \
     PKG_CONFIG_LIBDIR=/nonexistent PKG_CONFIG_PATH= \
     CC="$WASM_CC" CPP="$WASM_CC -E" AR=llvm-ar-19 RANLIB=llvm-ranlib-19 \
@@ -31,7 +33,7 @@ if [ ! -f "$OUT/Makefile" ]; then
     BZIP2_CFLAGS="-I$DEPS/include" BZIP2_LIBS="-lbz2" \
     LIBLZMA_CFLAGS="-I$DEPS/include" LIBLZMA_LIBS="-llzma" \
     LIBSQLITE3_CFLAGS="-I$DEPS/include" LIBSQLITE3_LIBS="-lsqlite3" \
-    "$SRC/configure" --host=wasm32-unknown-wasi --build="$("$SRC/config.guess")" \
+    "../$(basename "$SRC")/configure" --host=wasm32-unknown-wasi --build="$("$SRC/config.guess")" \
       --with-build-python="$BUILD_PYTHON" --disable-ipv6 --disable-test-modules \
       --without-ensurepip --with-pymalloc --prefix=/usr/local > "$OUT/configure.log"
   )
