@@ -375,15 +375,15 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         WithSessionAsync(sessionId, async session =>
         {
             await WaitPersistedAsync(session).ConfigureAwait(false);
-            foreach (var (language, state) in session.States)
+            foreach (var state in session.States.Values)
             {
                 state.Live?.Dispose();
                 state.Live = null;
                 state.Checkpoint = null;
                 state.Dirty = false;
                 state.CheckpointLoaded = true;
-                await _storage.DeleteStateAsync(sessionId, StateName(language), cancellationToken).ConfigureAwait(false);
             }
+            // Every language's stored state, also of languages not started in this process.
             foreach (var language in Languages.All)
                 await _storage.DeleteStateAsync(sessionId, StateName(language), cancellationToken).ConfigureAwait(false);
             session.Record = session.Record with { InstalledPackages = [] };
@@ -562,7 +562,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         var overflow = keep.Skip(_options.MaxSessions).ToList();
         foreach (var record in expired.Concat(overflow))
         {
-            if (_sessions.TryGetValue(record.Id, out var s)) await DestroyLiveAsync(s, cancellationToken).ConfigureAwait(false);
+            if (_sessions.ContainsKey(record.Id)) await DestroyAsync(record.Id, cancellationToken).ConfigureAwait(false);
             else await _storage.DeleteSessionAsync(record.Id, cancellationToken).ConfigureAwait(false);
             removed.Add(record.Id);
         }
@@ -570,9 +570,6 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         if (removed.Count > 0) Log.Pruned(_logger, removed.Count);
         return new PruneReport(removed, all.Count - expired.Count - overflow.Count);
     }
-
-    private async Task DestroyLiveAsync(Session session, CancellationToken cancellationToken) =>
-        await DestroyAsync(session.Id, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Drops live interpreters idle past the eviction time; their checkpoint brings them back on the next call.</summary>
     internal async Task EvictIdleInterpretersAsync(CancellationToken cancellationToken)
