@@ -64,12 +64,12 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
 
     public WorkspaceQuota Quota { get; }
 
-    public GuestInstance(GuestRuntime runtime, string workspacePath, WorkspaceQuota quota)
+    public GuestInstance(GuestRuntime runtime, WasmEngine engine, string workspacePath, WorkspaceQuota quota)
     {
         Runtime = runtime;
         WorkspacePath = workspacePath;
         Quota = quota;
-        _store = new Store(runtime.Host.Engine, this);
+        _store = new Store(engine.Engine, this);
         var wasi = new WasiConfiguration()
             .WithStandardOutputCallback(data => _stdout.Write(data))
             .WithStandardErrorCallback(data => _stderr.Write(data));
@@ -79,9 +79,9 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         wasi = wasi.WithPreopenedDirectory(workspacePath, "/app", true);
         _store.SetWasiConfiguration(wasi);
         _store.SetEpochDeadlineCallback(OnEpochDeadline);
-        _instance = runtime.Host.Linker.Instantiate(_store, runtime.Module);
-        var plain = runtime.Host.WasiLinker;
-        var trampoline = new Instance(_store, runtime.Host.Trampoline,
+        _instance = engine.Linker.Instantiate(_store, runtime.ModuleFor(engine));
+        var plain = engine.WasiLinker;
+        var trampoline = new Instance(_store, engine.Trampoline,
             _instance.GetMemory("memory") ?? throw Missing("memory"),
             plain.GetFunction(_store, Wasi, "fd_write")!, plain.GetFunction(_store, Wasi, "fd_pwrite")!,
             plain.GetFunction(_store, Wasi, "path_open")!, plain.GetFunction(_store, Wasi, "path_create_directory")!,
@@ -147,9 +147,12 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
     /// <summary>Copies the whole linear memory.</summary>
     public byte[] CopyMemory() => _memory.GetSpan(0, checked((int)_memory.GetLength())).ToArray();
 
-    /// <summary>The pages that differ from <paramref name="baseline"/>.</summary>
-    public PageImage Capture(ReadOnlySpan<byte> baseline) =>
-        PageImage.Diff(_memory.GetSpan(0, checked((int)_memory.GetLength())), baseline, (int)_stackPointer.GetValue()!);
+    /// <summary>The pages that differ from <paramref name="baseline"/>, the memory of <paramref name="baseImage"/> (null: of a fresh instance).</summary>
+    public PageImage Capture(ReadOnlySpan<byte> baseline, PageImage? baseImage = null)
+    {
+        var memory = _memory.GetSpan(0, checked((int)_memory.GetLength()));
+        return PageImage.Diff(memory, baseline, (int)_stackPointer.GetValue()!, baseImage, TouchedPages.Of(memory));
+    }
 
     /// <summary>Writes an image over this (fresh) instance: grows memory to its length, then writes its pages.</summary>
     public void Apply(PageImage image)

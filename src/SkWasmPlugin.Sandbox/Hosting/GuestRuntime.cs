@@ -19,7 +19,8 @@ internal sealed class GuestRuntime
     public Language Language { get; }
     public string WasmPath { get; }
     public WasmEngineHost Host { get; }
-    public Module Module { get; }
+    private readonly Module _module;
+    private readonly Lazy<Module> _sessionModule;
     public IReadOnlyList<Mount> ReadOnlyMounts { get; }
 
     /// <summary>sha256 of the .wasm and the mount layout: checkpoints are only valid for the same key.</summary>
@@ -29,11 +30,10 @@ internal sealed class GuestRuntime
     public PageImage StartedImage { get; }
 
     /// <summary>
-    /// The memory of a fresh instance (the module's data segments): the baseline of session checkpoints.
-    /// Unlike a started interpreter's memory it is the same in every process (start-up draws a random
-    /// hash seed), so a stored checkpoint restores in any process running the same runtime build.
+    /// The whole memory of a started interpreter (a fresh instance with <see cref="StartedImage"/> applied):
+    /// the baseline of session checkpoints held in memory, so each holds only what its session changed.
     /// </summary>
-    public byte[] FreshMemory { get; }
+    private readonly byte[] _startedMemory;
 
     /// <summary>Where to write what to make the running interpreter stop itself (see runtimes/ABI.md); empty: hard stops only.</summary>
     public IReadOnlyList<(int Address, int Value)> InterruptPlan { get; private set; } = [];
@@ -53,7 +53,7 @@ internal sealed class GuestRuntime
         string wasmSha = Convert.ToHexStringLower(SHA256.HashData(wasm));
         try
         {
-            Module = host.Cache.Load(host.Engine, language.Name(), wasm, wasmSha);
+            _module = host.Cache.Load(host.Stateless.Engine, language.Name(), wasm, wasmSha);
         }
         catch (WasmtimeException ex)
         {
@@ -61,6 +61,9 @@ internal sealed class GuestRuntime
                 $"The {language.Name()} runtime '{wasmPath}' is not a valid WebAssembly module ({ex.Message.Split('\n')[0]}). " +
                 "Restore it with 'git checkout -- runtimes' or rebuild it with runtimes/build-all.sh.", ex);
         }
+        _sessionModule = new(() => ReferenceEquals(host.Sessions, host.Stateless)
+            ? _module
+            : host.Cache.LoadForEngine(host.Sessions.Engine, language.Name(), _module, wasmSha));
         string layout = string.Join(";", mounts.Select(m => m.GuestPath));
         BuildKey = wasmSha + "|" + layout;
         string? snapshotFile = host.Cache.Directory is { } cacheDir
@@ -68,12 +71,12 @@ internal sealed class GuestRuntime
             : null;
 
         string scratch = Path.Combine(scratchRoot, "startup-" + Guid.NewGuid().ToString("N"));
+        byte[] fresh;
         Directory.CreateDirectory(scratch);
         try
         {
-            using var instance = new GuestInstance(this, scratch, new WorkspaceQuota(scratch, long.MaxValue, int.MaxValue));
-            byte[] fresh = instance.CopyMemory();
-            FreshMemory = fresh;
+            using var instance = new GuestInstance(this, host.Stateless, scratch, new WorkspaceQuota(scratch, long.MaxValue, int.MaxValue));
+            fresh = instance.CopyMemory();
             if (snapshotFile is not null && TryReadStarted(snapshotFile) is { } cached)
             {
                 // Another process already started this exact runtime: reuse its start-up image.
@@ -92,6 +95,9 @@ internal sealed class GuestRuntime
         {
             TryDeleteDirectory(scratch);
         }
+        if (StartedImage.MemoryLength > fresh.Length) Array.Resize(ref fresh, checked((int)StartedImage.MemoryLength));
+        StartedImage.ApplyTo(fresh);
+        _startedMemory = fresh;
         StartupTime = clock.Elapsed;
         Log.RuntimeReady(logger, language.Name(), clock.ElapsedMilliseconds, StartupFuel);
     }
@@ -169,13 +175,26 @@ internal sealed class GuestRuntime
         }
     }
 
-    /// <summary>A new interpreter in the started state, with <paramref name="workspacePath"/> at /app.</summary>
-    public GuestInstance NewInstance(string workspacePath, WorkspaceQuota quota, PageImage? checkpoint = null)
+    /// <summary>
+    /// The state of <paramref name="instance"/> (an interpreter of this runtime) as the pages that differ from
+    /// a started interpreter; <see cref="PageImage.Flatten"/> gives its stored, process-independent form.
+    /// </summary>
+    public PageImage Capture(GuestInstance instance) => instance.Capture(_startedMemory, StartedImage);
+
+    /// <summary>The compiled module for <paramref name="engine"/> (the same code, deserialized once per engine).</summary>
+    public Module ModuleFor(WasmEngine engine) => ReferenceEquals(engine, Host.Stateless) ? _module : _sessionModule.Value;
+
+    /// <summary>
+    /// A new interpreter in the started state, with <paramref name="workspacePath"/> at /app; a session's
+    /// (<paramref name="forSession"/>) lives on the session engine, whose memory is released when it is dropped.
+    /// </summary>
+    public GuestInstance NewInstance(string workspacePath, WorkspaceQuota quota, PageImage? checkpoint = null, bool forSession = false)
     {
-        var instance = new GuestInstance(this, workspacePath, quota);
+        var instance = new GuestInstance(this, forSession ? Host.Sessions : Host.Stateless, workspacePath, quota);
         try
         {
-            // A checkpoint holds every page that differs from a fresh instance, the started state included.
+            // A checkpoint either layers on the started image (its Base) or, as loaded from storage, holds
+            // every page that differs from a fresh instance, the started state included.
             instance.Apply(checkpoint ?? StartedImage);
             return instance;
         }

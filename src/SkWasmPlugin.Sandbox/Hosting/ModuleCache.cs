@@ -33,9 +33,7 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
             return Module.FromBytes(engine, name, wasm);
         }
 
-        string key = Convert.ToHexStringLower(SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes($"{WasmtimeVersion}|{engineFingerprint}|{wasmSha256}")));
-        string path = Path.Combine(directory, $"{name}-{key[..32]}.cwasm");
+        string path = PathFor(name, wasmSha256);
         if (File.Exists(path))
         {
             try
@@ -68,6 +66,35 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
             Log.ModuleCacheWriteFailed(logger, path, ex.Message);
         }
         return compiled;
+    }
+
+    /// <summary>
+    /// <paramref name="compiled"/> (from another engine with the same configuration but another allocator)
+    /// for <paramref name="engine"/>: mapped from the cache file when there is one, else copied in memory.
+    /// Never compiles again.
+    /// </summary>
+    public Module LoadForEngine(Engine engine, string name, Module compiled, string wasmSha256)
+    {
+        if (directory is not null)
+        {
+            string path = PathFor(name, wasmSha256);
+            try
+            {
+                if (File.Exists(path)) return Module.DeserializeFile(engine, name, path);
+            }
+            catch (Exception ex) when (ex is WasmtimeException or IOException)
+            {
+                Log.ModuleCacheCorrupt(logger, path, ex.Message);
+            }
+        }
+        return Module.Deserialize(engine, name, compiled.Serialize());
+    }
+
+    private string PathFor(string name, string wasmSha256)
+    {
+        string key = Convert.ToHexStringLower(SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{WasmtimeVersion}|{engineFingerprint}|{wasmSha256}")));
+        return Path.Combine(directory!, $"{name}-{key[..32]}.cwasm");
     }
 
     private static void TryDelete(string path)

@@ -5,6 +5,12 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 /// and the stack pointer. Restoring writes only those pages, which is what makes a fresh interpreter
 /// from a snapshot cost milliseconds rather than a full start-up.
 /// </summary>
+/// <remarks>
+/// Without <see cref="Base"/> the pages are relative to a fresh module instance (its data segments), which
+/// is the same in every process: the stored form. With a <see cref="Base"/> (a session checkpoint kept in
+/// memory, relative to the started interpreter) restoring writes the base first; such an image holds only
+/// what the session's own code changed, typically a few hundred KiB instead of a copy of the start-up image.
+/// </remarks>
 internal sealed class PageImage
 {
     public const int PageSize = 4096;
@@ -14,16 +20,31 @@ internal sealed class PageImage
     public required int[] Pages { get; init; }
     public required byte[] Data { get; init; }
 
-    /// <summary>Bytes this image holds.</summary>
+    /// <summary>The image these pages are relative to, or null when they are relative to a fresh instance.</summary>
+    public PageImage? Base { get; init; }
+
+    /// <summary>Bytes this image holds (its base not counted: that is shared).</summary>
     public long SizeBytes => Data.LongLength + Pages.LongLength * sizeof(int);
 
-    /// <summary>The pages of <paramref name="memory"/> that differ from <paramref name="baseline"/> (missing baseline bytes count as zero).</summary>
-    public static PageImage Diff(ReadOnlySpan<byte> memory, ReadOnlySpan<byte> baseline, int stackPointer)
+    /// <summary>
+    /// The pages of <paramref name="memory"/> that differ from <paramref name="baseline"/> (missing baseline
+    /// bytes count as zero); <paramref name="baseImage"/> is the image <paramref name="baseline"/> is the
+    /// memory of (null: a fresh instance).
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="touched"/> (from <see cref="TouchedPages"/>) marks the pages that may have been written
+    /// since the memory was a fresh instance; the others still hold the fresh content and are not read, so
+    /// they differ from the baseline only where <paramref name="baseImage"/> changed them.
+    /// </remarks>
+    public static PageImage Diff(ReadOnlySpan<byte> memory, ReadOnlySpan<byte> baseline, int stackPointer, PageImage? baseImage = null, bool[]? touched = null)
     {
         var pages = new List<int>();
         int pageCount = (int)((memory.Length + PageSize - 1) / PageSize);
+        var changedByBase = touched is null || baseImage is null ? null : baseImage.AllPages();
         for (int p = 0; p < pageCount; p++)
         {
+            if (touched is not null && p < touched.Length && !touched[p] && (changedByBase is null || !changedByBase.Contains(p)))
+                continue;
             int start = p * PageSize;
             var page = memory.Slice(start, Math.Min(PageSize, memory.Length - start));
             bool same = start + page.Length <= baseline.Length
@@ -37,12 +58,48 @@ internal sealed class PageImage
             int start = pages[i] * PageSize;
             memory.Slice(start, Math.Min(PageSize, memory.Length - start)).CopyTo(data.AsSpan(i * PageSize));
         }
-        return new PageImage { MemoryLength = memory.Length, StackPointer = stackPointer, Pages = [.. pages], Data = data };
+        return new PageImage { MemoryLength = memory.Length, StackPointer = stackPointer, Pages = [.. pages], Data = data, Base = baseImage };
     }
 
-    /// <summary>Writes the pages into <paramref name="memory"/>, which must already be <see cref="MemoryLength"/> long.</summary>
+    /// <summary>The pages this image and its bases write.</summary>
+    private HashSet<int> AllPages()
+    {
+        var all = Base?.AllPages() ?? [];
+        all.UnionWith(Pages);
+        return all;
+    }
+
+    /// <summary>
+    /// The same state relative to a fresh instance (the union of the base's pages and these, these winning):
+    /// what is stored, since a started interpreter differs between processes.
+    /// </summary>
+    public PageImage Flatten()
+    {
+        if (Base is null) return this;
+        var (pages, sources) = Merge();
+        var data = new byte[pages.Length * PageSize];
+        for (int i = 0; i < pages.Length; i++) sources[i].Span.CopyTo(data.AsSpan(i * PageSize));
+        return new PageImage { MemoryLength = MemoryLength, StackPointer = StackPointer, Pages = pages, Data = data };
+    }
+
+    /// <summary>Every page the layers write, ascending, with its content from the topmost layer that holds it.</summary>
+    private (int[] Pages, ReadOnlyMemory<byte>[] Sources) Merge()
+    {
+        var top = new Dictionary<int, ReadOnlyMemory<byte>>();
+        void Add(PageImage layer)
+        {
+            if (layer.Base is { } below) Add(below);
+            for (int i = 0; i < layer.Pages.Length; i++) top[layer.Pages[i]] = layer.Data.AsMemory(i * PageSize, PageSize);
+        }
+        Add(this);
+        int[] pages = [.. top.Keys.Order()];
+        return (pages, [.. pages.Select(p => top[p])]);
+    }
+
+    /// <summary>Writes the base's pages, then these, into <paramref name="memory"/>, which must already be <see cref="MemoryLength"/> long.</summary>
     public void ApplyTo(Span<byte> memory)
     {
+        Base?.ApplyTo(memory);
         for (int i = 0; i < Pages.Length; i++)
         {
             int start = Pages[i] * PageSize;
@@ -53,13 +110,16 @@ internal sealed class PageImage
 
     private static bool IsZero(ReadOnlySpan<byte> span) => !span.ContainsAnyExcept((byte)0);
 
+    /// <summary>Writes the stored form: relative to a fresh instance, the base's pages merged in.</summary>
     public void WriteTo(BinaryWriter writer)
     {
+        var (pages, sources) = Base is null ? (Pages, null) : Merge();
         writer.Write(MemoryLength);
         writer.Write(StackPointer);
-        writer.Write(Pages.Length);
-        foreach (int p in Pages) writer.Write(p);
-        writer.Write(Data);
+        writer.Write(pages.Length);
+        foreach (int p in pages) writer.Write(p);
+        if (sources is null) writer.Write(Data);
+        else foreach (var page in sources) writer.Write(page.Span);
     }
 
     public static PageImage ReadFrom(BinaryReader reader)

@@ -4,14 +4,100 @@ using Wasmtime;
 namespace SkWasmPlugin.Sandbox.Hosting;
 
 /// <summary>
-/// The process-wide Wasmtime engine with fuel metering and epoch interruption, the epoch ticker that
-/// drives deadlines, cancellation and output caps, and the linker with WASI (plus our interruptible sleep).
+/// The process-wide Wasmtime engines with fuel metering and epoch interruption, the epoch ticker that drives
+/// deadlines, cancellation and output caps, and the linkers with WASI (plus our interruptible sleep).
 /// </summary>
+/// <remarks>
+/// Two engines share one configuration but not their allocator. Stateless calls take pool slots whose memory
+/// stays resident between uses (<see cref="SandboxOptions.PoolKeepResidentBytes"/>), which is what makes a
+/// fresh interpreter cost well under a millisecond. Session interpreters live for minutes or hours, so they get
+/// their own memory mappings, unmapped when the interpreter is dropped: destroying a session gives its memory
+/// back to the system instead of leaving a warm slot behind. Compiled code is the same for both.
+/// </remarks>
 internal sealed class WasmEngineHost : IDisposable
 {
     private readonly Thread _ticker;
     private readonly CancellationTokenSource _stopping = new();
 
+    /// <summary>The engine for stateless calls (pooled when <see cref="SandboxOptions.UsePoolingAllocator"/>).</summary>
+    public WasmEngine Stateless { get; }
+
+    /// <summary>The engine for session interpreters (pooled only when <see cref="SandboxOptions.SessionsUsePool"/>).</summary>
+    public WasmEngine Sessions => _sessions.Value;
+
+    private readonly Lazy<WasmEngine> _sessions;
+    private readonly List<WasmEngine> _engines = [];
+    public ModuleCache Cache { get; }
+
+    /// <summary>
+    /// Host file descriptors all guests together may hold open (each guest open is a real host open). Without
+    /// a cap, one session keeping files open, e.g. <c>[open('x') for _ in range(10**5)]</c>, exhausts the
+    /// process's descriptor limit and every other session and the host itself get EMFILE.
+    /// </summary>
+    internal const int MaxGuestOpenFiles = 8192;
+
+    private int _guestOpenFiles;
+
+    /// <summary>Takes one descriptor from the process-wide budget; false when it is spent.</summary>
+    internal bool TryTakeGuestFile()
+    {
+        if (Interlocked.Increment(ref _guestOpenFiles) <= MaxGuestOpenFiles) return true;
+        Interlocked.Decrement(ref _guestOpenFiles);
+        return false;
+    }
+
+    internal void ReturnGuestFiles(int count) => Interlocked.Add(ref _guestOpenFiles, -count);
+    public SandboxOptions Options { get; }
+
+    public WasmEngineHost(SandboxOptions options, ILogger logger)
+    {
+        Options = options;
+        Stateless = Track(new WasmEngine(options, options.UsePoolingAllocator));
+        _sessions = new(() => options.UsePoolingAllocator && !options.SessionsUsePool
+            ? Track(new WasmEngine(options, pooled: false))
+            : Stateless);
+        string? cacheDir = options.DisableModuleCache ? null : options.ModuleCachePath ?? DefaultCacheDirectory();
+        Cache = new ModuleCache(cacheDir, $"fuel=1;epoch=1;stack={options.WasmStackBytes};opt=speed;cow=1", logger);
+        // A dedicated thread rather than a pool timer: deadlines must keep ticking when the pool is busy.
+        _ticker = new Thread(() =>
+        {
+            var token = _stopping.Token;
+            while (!token.WaitHandle.WaitOne(options.EpochInterval))
+            {
+                lock (_engines)
+                    foreach (var engine in _engines) engine.Engine.IncrementEpoch();
+            }
+        })
+        { IsBackground = true, Name = "skwasm-epoch", Priority = ThreadPriority.AboveNormal };
+        _ticker.Start();
+    }
+
+    private WasmEngine Track(WasmEngine engine)
+    {
+        lock (_engines) _engines.Add(engine);
+        return engine;
+    }
+
+    private static string DefaultCacheDirectory()
+    {
+        string root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+        if (string.IsNullOrEmpty(root)) root = Path.GetTempPath();
+        return Path.Combine(root, "skwasm", "modules");
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _ticker.Join();
+        _stopping.Dispose();
+        lock (_engines)
+            foreach (var engine in _engines) engine.Dispose();
+    }
+}
+
+/// <summary>One Wasmtime engine with its linkers and our WASI trampoline module.</summary>
+internal sealed class WasmEngine : IDisposable
+{
     public Engine Engine { get; }
     public Linker Linker { get; }
 
@@ -24,6 +110,8 @@ internal sealed class WasmEngineHost : IDisposable
     /// re-exports it, and forwards each call.
     /// </summary>
     public Module Trampoline { get; }
+
+    public bool Pooled { get; }
 
     private const string TrampolineText = """
         (module
@@ -54,40 +142,18 @@ internal sealed class WasmEngineHost : IDisposable
           (func (export "fd_renumber") (param i32 i32) (result i32)
             local.get 0 local.get 1 call $fd_renumber))
         """;
-    public ModuleCache Cache { get; }
 
-    /// <summary>
-    /// Host file descriptors all guests together may hold open (each guest open is a real host open). Without
-    /// a cap, one session keeping files open, e.g. <c>[open('x') for _ in range(10**5)]</c>, exhausts the
-    /// process's descriptor limit and every other session and the host itself get EMFILE.
-    /// </summary>
-    internal const int MaxGuestOpenFiles = 8192;
-
-    private int _guestOpenFiles;
-
-    /// <summary>Takes one descriptor from the process-wide budget; false when it is spent.</summary>
-    internal bool TryTakeGuestFile()
+    public WasmEngine(SandboxOptions options, bool pooled)
     {
-        if (Interlocked.Increment(ref _guestOpenFiles) <= MaxGuestOpenFiles) return true;
-        Interlocked.Decrement(ref _guestOpenFiles);
-        return false;
-    }
-
-    internal void ReturnGuestFiles(int count) => Interlocked.Add(ref _guestOpenFiles, -count);
-    public SandboxOptions Options { get; }
-
-    public WasmEngineHost(SandboxOptions options, ILogger logger)
-    {
-        Options = options;
-        int stack = options.WasmStackBytes;
+        Pooled = pooled;
         using var config = new Config()
             .WithFuelConsumption(true)
             .WithEpochInterruption(true)
-            .WithMaximumStackSize(stack)
+            .WithMaximumStackSize(options.WasmStackBytes)
             .WithOptimizationLevel(OptimizationLevel.Speed)
             .WithMemoryInitCopyOnWrite(true)
             .WithParallelCompilation(true);
-        if (options.UsePoolingAllocator)
+        if (pooled)
         {
             // Each guest instance is the runtime plus our small WASI trampoline: two core instances, one memory.
             using var pool = new PoolingAllocationConfig()
@@ -106,30 +172,11 @@ internal sealed class WasmEngineHost : IDisposable
         WasiLinker = new Linker(Engine);
         WasiLinker.DefineWasi();
         Trampoline = Module.FromText(Engine, "skwasm-wasi-trampoline", TrampolineText);
-        string? cacheDir = options.DisableModuleCache ? null : options.ModuleCachePath ?? DefaultCacheDirectory();
-        Cache = new ModuleCache(cacheDir, $"fuel=1;epoch=1;stack={stack};opt=speed;cow=1;pool={(options.UsePoolingAllocator ? options.MaxMemoryBytes : 0)}", logger);
-        // A dedicated thread rather than a pool timer: deadlines must keep ticking when the pool is busy.
-        _ticker = new Thread(() =>
-        {
-            var token = _stopping.Token;
-            while (!token.WaitHandle.WaitOne(options.EpochInterval)) Engine.IncrementEpoch();
-        })
-        { IsBackground = true, Name = "skwasm-epoch", Priority = ThreadPriority.AboveNormal };
-        _ticker.Start();
-    }
-
-    private static string DefaultCacheDirectory()
-    {
-        string root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-        if (string.IsNullOrEmpty(root)) root = Path.GetTempPath();
-        return Path.Combine(root, "skwasm", "modules");
     }
 
     public void Dispose()
     {
-        _stopping.Cancel();
-        _ticker.Join();
-        _stopping.Dispose();
+        Trampoline.Dispose();
         Linker.Dispose();
         WasiLinker.Dispose();
         Engine.Dispose();

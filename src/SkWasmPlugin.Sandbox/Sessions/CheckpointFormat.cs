@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Microsoft.IO;
 using SkWasmPlugin.Sandbox.Hosting;
 
 namespace SkWasmPlugin.Sandbox.Sessions;
@@ -12,9 +13,24 @@ internal static class CheckpointFormat
 {
     private const string Magic = "SKWASM-CKPT-1";
 
-    public static byte[] Write(PageImage image, string buildKey, long call)
+    /// <summary>
+    /// Buffers for stored checkpoints (a Python one deflates to about 1 MB): pooled, so persisting many
+    /// sessions does not leave the GC holding hundreds of MB of large-object heap, and bounded, so the pool
+    /// itself keeps at most a few MB once the burst is over.
+    /// </summary>
+    private static readonly RecyclableMemoryStreamManager Buffers = new(new RecyclableMemoryStreamManager.Options
     {
-        using var buffer = new MemoryStream();
+        BlockSize = 64 * 1024,
+        LargeBufferMultiple = 1024 * 1024,
+        MaximumBufferSize = 64 * 1024 * 1024,
+        MaximumSmallPoolFreeBytes = 4 * 1024 * 1024,
+        MaximumLargePoolFreeBytes = 8 * 1024 * 1024,
+    });
+
+    /// <summary>The stored form of <paramref name="image"/> (flattened), in a pooled stream the caller disposes.</summary>
+    public static RecyclableMemoryStream Write(PageImage image, string buildKey, long call)
+    {
+        var buffer = Buffers.GetStream("checkpoint");
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(Magic);
@@ -24,7 +40,7 @@ internal static class CheckpointFormat
             using var inner = new BinaryWriter(deflate);
             image.WriteTo(inner);
         }
-        return buffer.ToArray();
+        return buffer;
     }
 
     /// <summary>Reads a checkpoint; throws <see cref="InvalidDataException"/> when it is corrupt or from another runtime build.</summary>

@@ -32,7 +32,10 @@ public interface IWorkspaceStorage
     Task<SessionRecord?> LoadRecordAsync(string sessionId, CancellationToken cancellationToken = default);
     Task<IReadOnlyList<string>> ListSessionIdsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Saves a named blob of session state (a checkpoint), replacing the old one atomically.</summary>
+    /// <summary>
+    /// Saves a named blob of session state (a checkpoint), replacing the old one atomically. <paramref name="data"/>
+    /// is a pooled buffer, valid only until the returned task completes: copy it to keep it.
+    /// </summary>
     Task SaveStateAsync(string sessionId, string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
     Task<byte[]?> LoadStateAsync(string sessionId, string name, CancellationToken cancellationToken = default);
     Task DeleteStateAsync(string sessionId, string name, CancellationToken cancellationToken = default);

@@ -23,6 +23,10 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _background = new();
 
     private readonly int _maxLiveInterpreters;
+    private readonly MemoryTrimmer? _trimmer;
+
+    /// <summary>Trims run after releases so far (null when <see cref="SessionManagerOptions.TrimMemoryAfterRelease"/> is off).</summary>
+    internal int? MemoryTrims => _trimmer?.Trims;
 
     public SessionManager(RuntimeCatalog catalog, IWorkspaceStorage storage, SessionManagerOptions options, PackageCatalog packages, ILogger logger, int maxLiveInstances)
     {
@@ -33,6 +37,16 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         _options = options;
         _packages = packages;
         _logger = logger;
+        if (options.TrimMemoryAfterRelease) _trimmer = new MemoryTrimmer();
+    }
+
+    /// <summary>Drops a live interpreter (its memory is unmapped now; the trim returns what it left in the heaps).</summary>
+    private void Release(LanguageState state)
+    {
+        if (state.Live is null) return;
+        state.Live.Dispose();
+        state.Live = null;
+        _trimmer?.Request();
     }
 
     /// <summary>Checks a session's default limits against the host maximums (throws ArgumentOutOfRangeException).</summary>
@@ -166,7 +180,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
                 state.Live = null;
                 if (!session.Destroyed)
                 {
-                    state.Live = runtime.NewInstance(session.WorkspacePath, session.Quota, state.Checkpoint);
+                    state.Live = runtime.NewInstance(session.WorkspacePath, session.Quota, state.Checkpoint, forSession: true);
                     Log.SessionRestored(_logger, sessionId, raw.Outcome);
                 }
                 state.Dirty = false;
@@ -210,7 +224,10 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
             }
         }
         if (LiveInterpreterCount >= _maxLiveInterpreters) await EvictLeastRecentlyUsedAsync(session).ConfigureAwait(false);
-        state.Live = runtime.NewInstance(session.WorkspacePath, session.Quota, state.Checkpoint);
+        state.Live = runtime.NewInstance(session.WorkspacePath, session.Quota, state.Checkpoint, forSession: true);
+        // A checkpoint loaded from storage is relative to a fresh instance (a copy of the whole start-up
+        // image); held in memory it is kept as what differs from this process's started interpreter.
+        if (state.Checkpoint is { Base: null }) state.Checkpoint = runtime.Capture(state.Live);
         return state.Live;
     }
 
@@ -231,8 +248,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
             {
                 if (state.Live is null) continue;
                 Checkpoint(session, language, state);
-                state.Live.Dispose();
-                state.Live = null;
+                Release(state);
             }
             finally
             {
@@ -285,7 +301,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
     {
         if (state.Live is null || !state.Dirty) return;
         var runtime = _catalog.Get(language);
-        state.Checkpoint = state.Live.Capture(runtime.FreshMemory);
+        state.Checkpoint = runtime.Capture(state.Live);
         state.CheckpointCall = session.Record.ExecutionCount;
         state.Dirty = false;
         state.CallsSinceCheckpoint = 0;
@@ -313,10 +329,10 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         await PersistThrottle.WaitAsync().ConfigureAwait(false);
         try
         {
-            byte[] data = CheckpointFormat.Write(image, buildKey, call);
+            using var data = CheckpointFormat.Write(image, buildKey, call);
             // Files first: a checkpoint never refers to workspace content the store does not have yet.
             await _storage.SyncWorkspaceAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
-            await _storage.SaveStateAsync(sessionId, StateName(language), data, CancellationToken.None).ConfigureAwait(false);
+            await _storage.SaveStateAsync(sessionId, StateName(language), data.GetBuffer().AsMemory(0, (int)data.Length), CancellationToken.None).ConfigureAwait(false);
             await _storage.SaveRecordAsync(record, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -356,8 +372,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         {
             foreach (var state in session.States.Values)
             {
-                state.Live?.Dispose();
-                state.Live = null;
+                Release(state);
                 state.Checkpoint = null;
             }
             _sessions.TryRemove(sessionId, out _);
@@ -377,8 +392,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
             await WaitPersistedAsync(session).ConfigureAwait(false);
             foreach (var state in session.States.Values)
             {
-                state.Live?.Dispose();
-                state.Live = null;
+                Release(state);
                 state.Checkpoint = null;
                 state.Dirty = false;
                 state.CheckpointLoaded = true;
@@ -583,8 +597,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
                 {
                     if (state.Live is null || Stopwatch.GetElapsedTime(state.LastCallTimestamp) < _options.EvictLiveInterpreterAfter) continue;
                     Checkpoint(session, language, state);
-                    state.Live.Dispose();
-                    state.Live = null;
+                    Release(state);
                 }
             }
             finally
@@ -635,5 +648,6 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
                 state.Live = null;
             }
         _sessions.Clear();
+        _trimmer?.Dispose();
     }
 }

@@ -39,6 +39,13 @@ public sealed class SessionManagerOptions
     /// <summary>A live interpreter idle this long is dropped (its checkpoint stays) and restored on the next call.</summary>
     public TimeSpan EvictLiveInterpreterAfter { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// After sessions are destroyed, reset or evicted, gives the memory they used back to the system: one
+    /// compacting GC and (glibc) <c>malloc_trim</c>, 100 ms after the last of a burst and at most every 2 s.
+    /// Off: freed memory stays committed in the process for reuse until the GC decides otherwise.
+    /// </summary>
+    public bool TrimMemoryAfterRelease { get; set; } = true;
+
     /// <summary>Keeps checkpoints in storage so sessions survive a host restart.</summary>
     public bool PersistCheckpoints { get; set; } = true;
 }

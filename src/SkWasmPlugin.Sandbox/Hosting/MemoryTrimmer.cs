@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Runtime;
+using System.Runtime.InteropServices;
+
+namespace SkWasmPlugin.Sandbox.Hosting;
+
+/// <summary>
+/// Gives memory freed by dropped interpreters back to the system. Dropping a session's interpreter unmaps its
+/// linear memory at once, but the checkpoints and buffers it used stay committed by the GC, and Wasmtime's
+/// per-store allocations stay in the C allocator's arenas, for minutes or for good. Shortly after the last of
+/// a burst of releases (<see cref="Delay"/>), and at most once per <see cref="MinInterval"/>, this runs one
+/// compacting collection that decommits free GC memory and, with glibc, <c>malloc_trim</c>.
+/// </summary>
+internal sealed partial class MemoryTrimmer : IDisposable
+{
+    public static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(2);
+
+    private readonly Timer _timer;
+    private readonly Lock _gate = new();
+    private long _lastTrim = Stopwatch.GetTimestamp() - MinInterval.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
+    private static bool s_mallocTrim = OperatingSystem.IsLinux();
+
+    /// <summary>Trims done so far (for tests and diagnostics).</summary>
+    public int Trims { get; private set; }
+
+    public MemoryTrimmer() => _timer = new Timer(_ => Trim(), null, Timeout.Infinite, Timeout.Infinite);
+
+    /// <summary>Schedules a trim <see cref="Delay"/> from now (moving a pending one), no sooner than <see cref="MinInterval"/> after the last.</summary>
+    public void Request()
+    {
+        lock (_gate)
+        {
+            var sinceLast = Stopwatch.GetElapsedTime(_lastTrim);
+            var due = sinceLast + Delay < MinInterval ? MinInterval - sinceLast : Delay;
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void Trim()
+    {
+        lock (_gate) _lastTrim = Stopwatch.GetTimestamp();
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        if (s_mallocTrim)
+        {
+            try
+            {
+                MallocTrim(0);
+            }
+            catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+            {
+                s_mallocTrim = false; // not glibc (musl, for one): nothing to trim there
+            }
+        }
+        Trims++;
+    }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
+
+    public void Dispose() => _timer.Dispose();
+}
