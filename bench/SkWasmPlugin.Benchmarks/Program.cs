@@ -18,6 +18,7 @@ if (args.Length == 0)
           keep-resident [--instances N] [--out F]   pooling keep-resident 16 MiB vs 0, Wasmtime directly
           first-run --cache DIR --lang L [--t0 TS] [--work DIR]   the child itself
           report --in F                         the table from the rows of the modes above
+          hello                                 prints 4 (the .NET host start-up baseline)
         Rows are TSV, appended to --out (stdout when absent). See bench/README.md.
         """);
     return 2;
@@ -61,6 +62,9 @@ switch (mode)
         string work = Opt("--work") ?? Paths.NewTempDir("skwasm-bench-first");
         return await Processes.FirstRunChild(cache, language, t0, work);
     }
+    case "hello":
+        Console.WriteLine(2 + 2); // the .NET host's own start-up cost, for the native baselines
+        return 0;
     case "report":
         return Report.Print(rest.Where((a, i) => i > 0 && rest[i - 1] == "--in").ToArray());
     default:

@@ -26,7 +26,7 @@ internal static class Report
                 Format(r.P50, r.Unit),
                 double.IsNaN(r.P99) ? "-" : Format(r.P99, r.Unit),
                 r.TargetText,
-                double.IsNaN(native) ? "-" : Format(native, "ms") + (r.Native == "native-python" ? " (py)" : " (node)"),
+                double.IsNaN(native) ? "-" : Format(native, "ms") + r.Native switch { "native-python" => " (py)", "native-dotnet" => " (.NET)", _ => " (node)" },
                 double.IsNaN(ratio) ? "-" : ratio.ToString(ratio < 0.1 ? "0.0000" : "0.00", CultureInfo.InvariantCulture),
                 pass switch { true => "PASS", false => "FAIL", null => "-" },
             ]);

@@ -17,6 +17,7 @@ internal static class SandboxCases
     {
         ModuleCachePath = moduleCache,
         ScratchPath = Path.Combine(root, "scratch"),
+        PreloadRuntimes = Environment.GetEnvironmentVariable("SKWASM_BENCH_PRELOAD") != "0",
         Sessions = new SessionManagerOptions { StoragePath = Path.Combine(root, "sessions") },
     };
 
@@ -188,7 +189,7 @@ internal static class SandboxCases
         int LiveAfterDestroy);
 
     /// <summary>
-    /// N sessions made live (one call each), memory measured idle; then all N run <paramref name="callsEach"/> tiny calls
+    /// After one unmeasured warm-up round of the same shape: N sessions made live (one call each), memory measured idle; then all N run <paramref name="callsEach"/> tiny calls
     /// concurrently (closed loop: each session issues its next call when the previous returns); then all are destroyed.
     /// </summary>
     public static async Task<ConcurrencyResult> Concurrency(string root, string cache, Language language, int sessions, int callsEach, Action<SandboxOptions>? configure = null)
@@ -198,61 +199,68 @@ internal static class SandboxCases
         await using var sandbox = new WasmCodeSandbox(options);
         sandbox.Warmup(language);
         string code = Code(language);
-        // Prime the code paths (stateless and session) so the baseline includes the JIT and the first pool slots.
+        async Task<List<string>> CreateLive(int n)
+        {
+            var created = new List<string>(n);
+            for (int i = 0; i < n; i++)
+            {
+                var s = await sandbox.Sessions.CreateAsync(new SessionOptions { Language = language });
+                created.Add(s.Id);
+                Check(await sandbox.ExecuteAsync(new ExecutionRequest(language, code) { SessionId = s.Id }));
+            }
+            return created;
+        }
+        async Task<double> Load(List<string> live, int calls, double[]? latencies)
+        {
+            long started = Stopwatch.GetTimestamp();
+            await Task.WhenAll(live.Select((id, k) => Task.Run(async () =>
+            {
+                var request = new ExecutionRequest(language, code) { SessionId = id };
+                for (int c = 0; c < calls; c++)
+                {
+                    var (ms, r) = await Time(sandbox, request);
+                    Check(r);
+                    if (latencies is not null) latencies[k * calls + c] = ms;
+                }
+            })));
+            return Stopwatch.GetElapsedTime(started).TotalSeconds;
+        }
+        async Task DestroyAll(List<string> live)
+        {
+            foreach (string id in live) await sandbox.Sessions.DestroyAsync(id);
+            await Task.Delay(500);
+        }
+
+        // A warm process: one unmeasured round of the same shape first, so the baseline already holds what any
+        // first use allocates for good (JIT code, thread-pool threads grown by the load, pool slots, caches).
         Check(await sandbox.ExecuteAsync(new ExecutionRequest(language, code)));
-        var primer = await sandbox.Sessions.CreateAsync(new SessionOptions { Language = language });
-        for (int i = 0; i < 3; i++) Check(await sandbox.ExecuteAsync(new ExecutionRequest(language, code) { SessionId = primer.Id }));
+        var warmup = await CreateLive(sessions);
+        await Load(warmup, Math.Min(callsEach, 5), null);
         await Task.Delay(300);
-        await sandbox.Sessions.DestroyAsync(primer.Id);
+        await DestroyAll(warmup);
         var baseline = ProcMemory.Settled();
 
-        var ids = new List<string>(sessions);
         long t = Stopwatch.GetTimestamp();
-        for (int i = 0; i < sessions; i++)
-        {
-            var s = await sandbox.Sessions.CreateAsync(new SessionOptions { Language = language });
-            ids.Add(s.Id);
-            Check(await sandbox.ExecuteAsync(new ExecutionRequest(language, code) { SessionId = s.Id }));
-        }
+        var ids = await CreateLive(sessions);
         double createMs = Stopwatch.GetElapsedTime(t).TotalMilliseconds / sessions;
         await Task.Delay(1000); // idle: the write-behind checkpoints (CheckpointDelay) are taken and stored
         int live = sandbox.GetStatistics().LiveInterpreters;
         var afterCreate = ProcMemory.Settled();
 
         var latencies = new double[sessions * callsEach];
-        t = Stopwatch.GetTimestamp();
-        var tasks = ids.Select((id, k) => Task.Run(async () =>
-        {
-            var request = new ExecutionRequest(language, code) { SessionId = id };
-            for (int c = 0; c < callsEach; c++)
-            {
-                var (ms, r) = await Time(sandbox, request);
-                Check(r);
-                latencies[k * callsEach + c] = ms;
-            }
-        })).ToArray();
-        await Task.WhenAll(tasks);
-        double seconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
+        double seconds = await Load(ids, callsEach, latencies);
         await Task.Delay(1000);
         var afterLoad = ProcMemory.Settled();
 
-        foreach (string id in ids) await sandbox.Sessions.DestroyAsync(id);
-        await Task.Delay(500);
+        await DestroyAll(ids);
         int liveAfter = sandbox.GetStatistics().LiveInterpreters;
         var afterDestroy = ProcMemory.Settled();
 
         // Same again: if destroyed sessions' memory is kept for reuse (pool slots), this grows little; if leaked, as much as before.
-        ids.Clear();
-        for (int i = 0; i < sessions; i++)
-        {
-            var s = await sandbox.Sessions.CreateAsync(new SessionOptions { Language = language });
-            ids.Add(s.Id);
-            Check(await sandbox.ExecuteAsync(new ExecutionRequest(language, code) { SessionId = s.Id }));
-        }
+        ids = await CreateLive(sessions);
         await Task.Delay(1000);
         var afterRecreate = ProcMemory.Settled();
-        foreach (string id in ids) await sandbox.Sessions.DestroyAsync(id);
-        await Task.Delay(500);
+        await DestroyAll(ids);
         var afterDestroyAgain = ProcMemory.Settled();
         await Task.Delay(10_000); // does the GC give its committed memory back with time?
         var afterDestroyAgainIdle = ProcMemory.Settled();

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace SkWasmPlugin.Sandbox.Guidance;
 
@@ -9,23 +8,73 @@ internal sealed record GuestReport
     public int ExitCode { get; init; }
     public GuestError? Error { get; init; }
 
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        NumberHandling = JsonNumberHandling.AllowReadingFromString,
-    };
-
+    /// <summary>
+    /// Reads a report (camelCase names, runtimes/ABI.md); null when there is none or it is not valid JSON. Read with <see cref="JsonDocument"/>
+    /// rather than the serializer: on a process's first call the serializer's set-up alone took about 50 ms.
+    /// </summary>
     public static GuestReport? Parse(string? json)
     {
         if (string.IsNullOrWhiteSpace(json)) return null;
         try
         {
-            return JsonSerializer.Deserialize<GuestReport>(json, Options);
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return null;
+            return new GuestReport
+            {
+                ExitCode = Int(root, "exitCode") ?? 0,
+                Error = Prop(root, "error") is { ValueKind: JsonValueKind.Object } e ? ParseError(e) : null,
+            };
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    private static GuestError ParseError(JsonElement e) => new()
+    {
+        Type = Str(e, "type") ?? "Error",
+        Message = Str(e, "message") ?? "",
+        Line = Int(e, "line"),
+        Column = Int(e, "column"),
+        Function = Str(e, "function"),
+        Frames = Prop(e, "frames") is { ValueKind: JsonValueKind.Array } frames
+            ? [.. frames.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.Object).Select(f => new GuestFrame(Int(f, "line"), Str(f, "function")))]
+            : [],
+        Candidates = Strings(e, "candidates"),
+        MissingName = Str(e, "missingName"),
+        MissingKey = Str(e, "missingKey"),
+        MissingModule = Str(e, "missingModule"),
+        AvailableKeys = Strings(e, "availableKeys"),
+        Errno = Str(e, "errno"),
+        Path = Str(e, "path"),
+        Code = Str(e, "code"),
+    };
+
+    private static JsonElement? Prop(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v : null;
+
+    private static string? Str(JsonElement e, string name) => Prop(e, name) is { } v
+        ? v.ValueKind switch
+        {
+            JsonValueKind.String => v.GetString(),
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.GetRawText(),
+            _ => null,
+        }
+        : null;
+
+    private static int? Int(JsonElement e, string name) => Prop(e, name) is { } v
+        ? v.ValueKind switch
+        {
+            JsonValueKind.Number when v.TryGetInt32(out int n) => n,
+            JsonValueKind.String when int.TryParse(v.GetString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int n) => n,
+            _ => null,
+        }
+        : null;
+
+    private static List<string>? Strings(JsonElement e, string name) => Prop(e, name) is { ValueKind: JsonValueKind.Array } a
+        ? [.. a.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString()! : x.GetRawText())]
+        : null;
 }
 
 /// <summary>The error part of a report.</summary>

@@ -144,8 +144,8 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
 
     public long MemoryLength => _memory.GetLength();
 
-    /// <summary>Copies the whole linear memory.</summary>
-    public byte[] CopyMemory() => _memory.GetSpan(0, checked((int)_memory.GetLength())).ToArray();
+    /// <summary>The whole linear memory, read in place (valid until the memory grows or the instance is dropped).</summary>
+    public ReadOnlySpan<byte> MemorySpan => _memory.GetSpan(0, checked((int)_memory.GetLength()));
 
     /// <summary>The pages that differ from <paramref name="baseline"/>, the memory of <paramref name="baseImage"/> (null: of a fresh instance).</summary>
     public PageImage Capture(ReadOnlySpan<byte> baseline, PageImage? baseImage = null)

@@ -5,14 +5,17 @@ using Wasmtime;
 
 namespace SkWasmPlugin.Sandbox.Hosting;
 
-/// <summary>A host folder the guest sees read-only at <see cref="GuestPath"/>.</summary>
-internal sealed record Mount(string HostPath, string GuestPath);
+/// <summary>
+/// A host folder the guest sees read-only at <see cref="GuestPath"/>; <see cref="ReadAtStartup"/>: the
+/// interpreter's start-up reads code from it, so the start-up image depends on its files.
+/// </summary>
+internal sealed record Mount(string HostPath, string GuestPath, bool ReadAtStartup = false);
 
 /// <summary>
 /// One language runtime: its compiled module, its read-only mounts, and the memory image of an interpreter
 /// that has already started (taken once per process), from which every new interpreter is restored.
 /// </summary>
-internal sealed class GuestRuntime
+internal sealed class GuestRuntime : IDisposable
 {
     private const long InitFuel = 2_000_000_000;
 
@@ -29,11 +32,6 @@ internal sealed class GuestRuntime
     /// <summary>Pages a started interpreter differs from a fresh instance in.</summary>
     public PageImage StartedImage { get; }
 
-    /// <summary>
-    /// The whole memory of a started interpreter (a fresh instance with <see cref="StartedImage"/> applied):
-    /// the baseline of session checkpoints held in memory, so each holds only what its session changed.
-    /// </summary>
-    private readonly byte[] _startedMemory;
 
     /// <summary>Where to write what to make the running interpreter stop itself (see runtimes/ABI.md); empty: hard stops only.</summary>
     public IReadOnlyList<(int Address, int Value)> InterruptPlan { get; private set; } = [];
@@ -48,12 +46,12 @@ internal sealed class GuestRuntime
         WasmPath = wasmPath;
         Host = host;
         ReadOnlyMounts = mounts;
+        _scratchRoot = scratchRoot;
         var clock = Stopwatch.StartNew();
-        byte[] wasm = File.ReadAllBytes(wasmPath);
-        string wasmSha = Convert.ToHexStringLower(SHA256.HashData(wasm));
+        string wasmSha = host.Cache.WasmSha256(wasmPath);
         try
         {
-            _module = host.Cache.Load(host.Stateless.Engine, language.Name(), wasm, wasmSha);
+            _module = host.Cache.Load(host.Stateless.Engine, language.Name(), () => File.ReadAllBytes(wasmPath), wasmSha);
         }
         catch (WasmtimeException ex)
         {
@@ -70,49 +68,84 @@ internal sealed class GuestRuntime
             ? Path.Combine(cacheDir, $"{language.Name()}-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{ModuleCache.WasmtimeVersion}|{BuildKey}|{InitFuel}|{MountFingerprint(mounts)}|started-1")))[..32]}.started")
             : null;
 
-        string scratch = Path.Combine(scratchRoot, "startup-" + Guid.NewGuid().ToString("N"));
-        byte[] fresh;
-        Directory.CreateDirectory(scratch);
-        try
+        if (snapshotFile is not null && TryReadStarted(snapshotFile) is { } cached)
         {
-            using var instance = new GuestInstance(this, host.Stateless, scratch, new WorkspaceQuota(scratch, long.MaxValue, int.MaxValue));
-            fresh = instance.CopyMemory();
-            if (snapshotFile is not null && TryReadStarted(snapshotFile) is { } cached)
+            // Another process already started this exact runtime: reuse its start-up image, no instance needed.
+            (StartedImage, InterruptPlan, StartupFuel) = cached;
+        }
+        else
+        {
+            string scratch = NewScratch("startup");
+            try
             {
-                // Another process already started this exact runtime: reuse its start-up image.
-                (StartedImage, InterruptPlan, StartupFuel) = cached;
-            }
-            else
-            {
+                using var pristine = new GuestInstance(this, host.Stateless, scratch, Unlimited(scratch));
+                using var instance = new GuestInstance(this, host.Stateless, scratch, Unlimited(scratch));
                 instance.Initialize(InitFuel);
                 StartupFuel = InitFuel - instance.FuelLeft;
                 InterruptPlan = instance.ReadInterruptPlan();
-                StartedImage = instance.Capture(fresh);
+                StartedImage = instance.Capture(pristine.MemorySpan);
                 if (snapshotFile is not null) TryWriteStarted(snapshotFile);
             }
+            finally
+            {
+                TryDeleteDirectory(scratch);
+            }
+        }
+        _reference = new(NewReference, LazyThreadSafetyMode.ExecutionAndPublication);
+        StartupTime = clock.Elapsed;
+        Log.RuntimeReady(logger, language.Name(), clock.ElapsedMilliseconds, StartupFuel);
+    }
+
+    private readonly string _scratchRoot;
+
+    private string NewScratch(string purpose)
+    {
+        string path = Path.Combine(_scratchRoot, purpose + "-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    private static WorkspaceQuota Unlimited(string path) => new(path, long.MaxValue, int.MaxValue);
+
+    /// <summary>
+    /// A started interpreter that never runs code: the baseline session checkpoints are diffed against. Its
+    /// memory is the module's copy-on-write image with the start-up pages written over it, so it costs about
+    /// the start-up image in memory, made on the first checkpoint rather than at every process start.
+    /// </summary>
+    private readonly Lazy<ReferenceInterpreter> _reference;
+
+    private ReferenceInterpreter NewReference()
+    {
+        string scratch = NewScratch("reference");
+        try
+        {
+            var reference = new GuestInstance(this, Host.Sessions, scratch, Unlimited(scratch));
+            reference.Apply(StartedImage);
+            return new ReferenceInterpreter(reference);
         }
         finally
         {
-            TryDeleteDirectory(scratch);
+            TryDeleteDirectory(scratch); // its /app is never used: the interpreter never runs
         }
-        if (StartedImage.MemoryLength > fresh.Length) Array.Resize(ref fresh, checked((int)StartedImage.MemoryLength));
-        StartedImage.ApplyTo(fresh);
-        _startedMemory = fresh;
-        StartupTime = clock.Elapsed;
-        Log.RuntimeReady(logger, language.Name(), clock.ElapsedMilliseconds, StartupFuel);
+    }
+
+    /// <summary>Drops the reference interpreter (before the engines go).</summary>
+    public void Dispose()
+    {
+        if (_reference.IsValueCreated) _reference.Value.Dispose();
     }
 
     private const string StartedMagic = "SKWASM-STARTED-1";
 
     /// <summary>
-    /// Files, bytes and newest write time of each read-only mount: the start-up image holds code read from
-    /// them (the standard library, our runner), so a changed mount must not reuse an old image.
+    /// Files, bytes and newest write time of each mount start-up reads: the start-up image holds code read
+    /// from them (the standard library, our runner), so a changed mount must not reuse an old image.
     /// </summary>
     private static string MountFingerprint(IReadOnlyList<Mount> mounts)
     {
         var parts = new List<string>();
         var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
-        foreach (var mount in mounts)
+        foreach (var mount in mounts.Where(m => m.ReadAtStartup))
         {
             long count = 0, bytes = 0, newest = 0;
             foreach (var file in new DirectoryInfo(mount.HostPath).EnumerateFiles("*", options))
@@ -179,7 +212,22 @@ internal sealed class GuestRuntime
     /// The state of <paramref name="instance"/> (an interpreter of this runtime) as the pages that differ from
     /// a started interpreter; <see cref="PageImage.Flatten"/> gives its stored, process-independent form.
     /// </summary>
-    public PageImage Capture(GuestInstance instance) => instance.Capture(_startedMemory, StartedImage);
+    public PageImage Capture(GuestInstance instance) => instance.Capture(_reference.Value.Memory, StartedImage);
+
+    /// <summary>
+    /// The reference interpreter and the address of its memory, taken once: sessions diff against it from many
+    /// threads at once, and since it never runs (so never grows) the memory stays where it is.
+    /// </summary>
+    private sealed unsafe class ReferenceInterpreter(GuestInstance instance) : IDisposable
+    {
+        private readonly byte* _memory = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(instance.MemorySpan));
+        private readonly int _length = instance.MemorySpan.Length;
+
+        public ReadOnlySpan<byte> Memory => new(_memory, _length);
+
+        public void Dispose() => instance.Dispose();
+    }
 
     /// <summary>The compiled module for <paramref name="engine"/> (the same code, deserialized once per engine).</summary>
     public Module ModuleFor(WasmEngine engine) => ReferenceEquals(engine, Host.Stateless) ? _module : _sessionModule.Value;

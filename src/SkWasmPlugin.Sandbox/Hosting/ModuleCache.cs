@@ -25,12 +25,48 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
     /// <summary>The cache folder, or null when disabled.</summary>
     public string? Directory => directory;
 
-    public Module Load(Engine engine, string name, byte[] wasm, string wasmSha256)
+    /// <summary>
+    /// The sha256 of a .wasm file. With a cache folder it is recorded there beside the file's size and write
+    /// time, so later processes skip reading and hashing megabytes while the file is unchanged.
+    /// </summary>
+    public string WasmSha256(string wasmPath)
+    {
+        var info = new FileInfo(wasmPath);
+        string stamp = $"{info.Length}|{info.LastWriteTimeUtc.Ticks}|";
+        string? stampFile = directory is null ? null : Path.Combine(directory,
+            $"wasm-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(wasmPath))))[..32]}.sha256");
+        if (stampFile is not null)
+        {
+            try
+            {
+                if (File.Exists(stampFile) && File.ReadAllText(stampFile) is { } text && text.StartsWith(stamp, StringComparison.Ordinal)
+                    && text.Length == stamp.Length + 64)
+                    return text[stamp.Length..];
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        string sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(wasmPath)));
+        if (stampFile is not null) TryWriteAtomic(stampFile, System.Text.Encoding.UTF8.GetBytes(stamp + sha));
+        return sha;
+    }
+
+    /// <summary>The module compiled from the .wasm whose sha256 is given: from the cache, else compiled and stored.</summary>
+    public Module Load(Engine engine, string name, Func<byte[]> readWasm, string wasmSha256) =>
+        Load(engine, name, () => Module.FromBytes(engine, name, readWasm()), wasmSha256, counted: true);
+
+    /// <summary>A module from WebAssembly text (our trampoline): compiling even a small one costs milliseconds.</summary>
+    public Module LoadText(Engine engine, string name, string text) =>
+        Load(engine, name, () => Module.FromText(engine, name, text),
+            Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text))), counted: false);
+
+    /// <remarks><see cref="Hits"/> and <see cref="Misses"/> count the guest runtimes only (<paramref name="counted"/>).</remarks>
+    private Module Load(Engine engine, string name, Func<Module> compile, string wasmSha256, bool counted)
     {
         if (directory is null)
         {
-            Misses++;
-            return Module.FromBytes(engine, name, wasm);
+            if (counted) Misses++;
+            return compile();
         }
 
         string path = PathFor(name, wasmSha256);
@@ -39,7 +75,7 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
             try
             {
                 var module = Module.DeserializeFile(engine, name, path);
-                Hits++;
+                if (counted) Hits++;
                 Log.ModuleCacheHit(logger, name, path);
                 return module;
             }
@@ -50,22 +86,30 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
             }
         }
 
-        Misses++;
-        var compiled = Module.FromBytes(engine, name, wasm);
+        if (counted) Misses++;
+        var compiled = compile();
+        if (TryWriteAtomic(path, compiled.Serialize()) is { } error)
+            Log.ModuleCacheWriteFailed(logger, path, error); // a read-only or full disk costs the next process a compile, nothing more
+        else
+            Log.ModuleCacheStored(logger, name, path);
+        return compiled;
+    }
+
+    /// <summary>Writes a cache file whole or not at all; returns the error, if any.</summary>
+    private string? TryWriteAtomic(string path, byte[] data)
+    {
         try
         {
-            System.IO.Directory.CreateDirectory(directory);
+            System.IO.Directory.CreateDirectory(directory!);
             string tmp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            File.WriteAllBytes(tmp, compiled.Serialize());
+            File.WriteAllBytes(tmp, data);
             File.Move(tmp, path, overwrite: true);
-            Log.ModuleCacheStored(logger, name, path);
+            return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // A read-only or full disk costs the next process a compile, nothing more.
-            Log.ModuleCacheWriteFailed(logger, path, ex.Message);
+            return ex.Message;
         }
-        return compiled;
     }
 
     /// <summary>
@@ -89,6 +133,9 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
         }
         return Module.Deserialize(engine, name, compiled.Serialize());
     }
+
+    /// <summary>Whether the compiled module for this .wasm is on disk (it may still turn out unreadable).</summary>
+    public bool Has(string name, string wasmSha256) => directory is not null && File.Exists(PathFor(name, wasmSha256));
 
     private string PathFor(string name, string wasmSha256)
     {

@@ -28,6 +28,33 @@ internal sealed class RuntimeCatalog : IDisposable
 
     public GuestRuntime Get(Language language) => _runtimes[language].Value;
 
+    private readonly List<Task> _preloading = [];
+
+    /// <summary>
+    /// Loads, on the thread pool, every runtime whose compiled module is already in the cache, so a first call
+    /// soon after construction finds it ready (or waits only for the rest). A runtime that would need compiling
+    /// is left for first use: compiling CPython takes seconds of both cores. A failure here surfaces, unchanged,
+    /// on first use.
+    /// </summary>
+    public void Preload()
+    {
+        foreach (var (language, runtime) in _runtimes)
+        {
+            var (wasm, _) = Layout(language);
+            _preloading.Add(Task.Run(() =>
+            {
+                try
+                {
+                    if (Host.Cache.Has(language.Name(), Host.Cache.WasmSha256(wasm))) _ = runtime.Value;
+                }
+                catch (Exception)
+                {
+                    // Lazy keeps the exception: the caller that needs this runtime gets it.
+                }
+            }));
+        }
+    }
+
     public IEnumerable<GuestRuntime> StartedRuntimes => _runtimes.Values.Where(r => r.IsValueCreated).Select(r => r.Value);
 
     /// <summary>The read-only /data folder (vendored packages), when the runtimes folder has one.</summary>
@@ -41,7 +68,7 @@ internal sealed class RuntimeCatalog : IDisposable
         {
             wasm = Required(Path.Combine(RuntimesPath, "python", "python.wasm"));
             Required(Path.Combine(RuntimesPath, "python", "lib", "python3.11", "_skwasm.pyc")); // the compiled standard library and our runner
-            mounts.Add(new Mount(Path.Combine(RuntimesPath, "python", "lib"), "/usr/local/lib"));
+            mounts.Add(new Mount(Path.Combine(RuntimesPath, "python", "lib"), "/usr/local/lib", ReadAtStartup: true));
             string zoneinfo = Path.Combine(RuntimesPath, "python", "zoneinfo");
             if (Directory.Exists(zoneinfo)) mounts.Add(new Mount(zoneinfo, "/usr/share/zoneinfo"));
         }
@@ -80,5 +107,10 @@ internal sealed class RuntimeCatalog : IDisposable
             "Set SandboxOptions.RuntimesPath, or reference the SkWasmPlugin.Sandbox package, which ships them.");
     }
 
-    public void Dispose() => Host.Dispose();
+    public void Dispose()
+    {
+        Task.WaitAll(_preloading); // none may still be using the engines
+        foreach (var runtime in StartedRuntimes) runtime.Dispose();
+        Host.Dispose();
+    }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace SkWasmPlugin.Sandbox;
 
@@ -63,8 +64,9 @@ public sealed class SandboxOptions : IValidatableObject
     public TimeSpan EpochInterval { get; set; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>
-    /// Uses Wasmtime's pooling allocator: linear memories come from pre-reserved slots whose first pages stay
-    /// resident, which makes a fresh interpreter several times cheaper to start. Off: plain mmap per instance.
+    /// Uses Wasmtime's pooling allocator for stateless calls: linear memories come from pre-reserved slots whose
+    /// first pages stay resident, which makes a fresh interpreter several times cheaper to start. Off: plain mmap
+    /// per instance. Session interpreters use plain mappings either way, unless <see cref="SessionsUsePool"/>.
     /// </summary>
     public bool UsePoolingAllocator { get; set; } = true;
 
@@ -83,7 +85,7 @@ public sealed class SandboxOptions : IValidatableObject
     [Range(0, 256L * 1024 * 1024)]
     public long PoolKeepResidentBytes { get; set; } = 16L * 1024 * 1024;
 
-    /// <summary>Most guest instances alive at once (sessions' interpreters plus running stateless calls); the pool's size.</summary>
+    /// <summary>Most guest instances alive at once (sessions' interpreters plus running stateless calls); also the pool's size.</summary>
     [Range(4, 100_000)]
     public int MaxLiveInstances { get; set; } = 512;
 
@@ -93,6 +95,12 @@ public sealed class SandboxOptions : IValidatableObject
     /// <summary>Folder for compiled modules (.cwasm). Null: a folder under the user's local application data.</summary>
     public string? ModuleCachePath { get; set; }
 
+    /// <summary>
+    /// Loads the runtimes whose compiled modules are cached on the thread pool as soon as the sandbox is
+    /// constructed, so the first call does not wait for them (it waits only for what is still loading).
+    /// </summary>
+    public bool PreloadRuntimes { get; set; } = true;
+
     /// <summary>Disables the on-disk module cache (modules are still compiled once per process).</summary>
     public bool DisableModuleCache { get; set; }
 
@@ -100,6 +108,7 @@ public sealed class SandboxOptions : IValidatableObject
     public string? ScratchPath { get; set; }
 
     /// <summary>Session settings.</summary>
+    [ValidateObjectMembers]
     public SessionManagerOptions Sessions { get; set; } = new();
 
     /// <summary>Checks the relations between values that attributes cannot express.</summary>
@@ -115,9 +124,6 @@ public sealed class SandboxOptions : IValidatableObject
             yield return new ValidationResult("EpochInterval must be between 1 ms and 1 s.", [nameof(EpochInterval)]);
         if (DefaultMaxStdoutBytes > MaxOutputBytes || DefaultMaxStderrBytes > MaxOutputBytes)
             yield return new ValidationResult("Default output caps exceed MaxOutputBytes.", [nameof(MaxOutputBytes)]);
-        var sessionResults = new List<ValidationResult>();
-        Validator.TryValidateObject(Sessions, new ValidationContext(Sessions), sessionResults, validateAllProperties: true);
-        foreach (var r in sessionResults) yield return r;
         if (Sessions.IdleTimeout <= TimeSpan.Zero || Sessions.CheckpointDelay < TimeSpan.Zero || Sessions.PruneInterval <= TimeSpan.Zero)
             yield return new ValidationResult("Session timings must be positive (CheckpointDelay may be 0).", [nameof(Sessions)]);
     }
@@ -125,9 +131,10 @@ public sealed class SandboxOptions : IValidatableObject
     /// <summary>Throws an <see cref="ArgumentException"/> listing every invalid value.</summary>
     public void EnsureValid()
     {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true))
-            throw new ArgumentException("Invalid sandbox options: " + string.Join(" ", results.Select(r => r.ErrorMessage)));
+        // The validator is generated at build time from the attributes: no reflection at start-up.
+        var result = new SandboxOptionsValidator().Validate(null, this);
+        if (result.Failed)
+            throw new ArgumentException("Invalid sandbox options: " + string.Join(" ", result.Failures ?? []));
     }
 
     /// <summary>Applies defaults and checks a call's limits against the maximums.</summary>
@@ -153,3 +160,7 @@ public sealed class SandboxOptions : IValidatableObject
         }
     }
 }
+
+/// <summary>Checks <see cref="SandboxOptions"/> (attributes, nested session settings and the cross-field rules).</summary>
+[OptionsValidator]
+internal sealed partial class SandboxOptionsValidator : IValidateOptions<SandboxOptions>;

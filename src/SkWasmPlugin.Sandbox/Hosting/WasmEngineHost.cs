@@ -52,12 +52,12 @@ internal sealed class WasmEngineHost : IDisposable
     public WasmEngineHost(SandboxOptions options, ILogger logger)
     {
         Options = options;
-        Stateless = Track(new WasmEngine(options, options.UsePoolingAllocator));
-        _sessions = new(() => options.UsePoolingAllocator && !options.SessionsUsePool
-            ? Track(new WasmEngine(options, pooled: false))
-            : Stateless);
         string? cacheDir = options.DisableModuleCache ? null : options.ModuleCachePath ?? DefaultCacheDirectory();
         Cache = new ModuleCache(cacheDir, $"fuel=1;epoch=1;stack={options.WasmStackBytes};opt=speed;cow=1", logger);
+        Stateless = Track(new WasmEngine(options, options.UsePoolingAllocator, Cache));
+        _sessions = new(() => options.UsePoolingAllocator && !options.SessionsUsePool
+            ? Track(new WasmEngine(options, pooled: false, Cache))
+            : Stateless);
         // A dedicated thread rather than a pool timer: deadlines must keep ticking when the pool is busy.
         _ticker = new Thread(() =>
         {
@@ -143,7 +143,7 @@ internal sealed class WasmEngine : IDisposable
             local.get 0 local.get 1 call $fd_renumber))
         """;
 
-    public WasmEngine(SandboxOptions options, bool pooled)
+    public WasmEngine(SandboxOptions options, bool pooled, ModuleCache cache)
     {
         Pooled = pooled;
         using var config = new Config()
@@ -171,7 +171,7 @@ internal sealed class WasmEngine : IDisposable
         WasiOverrides.Define(Linker);
         WasiLinker = new Linker(Engine);
         WasiLinker.DefineWasi();
-        Trampoline = Module.FromText(Engine, "skwasm-wasi-trampoline", TrampolineText);
+        Trampoline = cache.LoadText(Engine, "skwasm-wasi-trampoline", TrampolineText);
     }
 
     public void Dispose()
