@@ -32,7 +32,7 @@ internal static class InternalsProbe
                 Directory.CreateDirectory(ws);
                 object quota = Activator.CreateInstance(quotaType, ws, sandbox.Options.Sessions.DefaultMaxWorkspaceBytes, sandbox.Options.Sessions.DefaultMaxFiles)!;
                 long t1 = Stopwatch.GetTimestamp();
-                object instance = newInstance.Invoke(runtime, [ws, quota, null])!;
+                object instance = newInstance.Invoke(runtime, [ws, quota, null, false])!; // a stateless instance (pool slot)
                 long t2 = Stopwatch.GetTimestamp();
                 instance.GetType().GetMethod("Execute")!.Invoke(instance, [code, null, 0, limits, CancellationToken.None]);
                 long t3 = Stopwatch.GetTimestamp();

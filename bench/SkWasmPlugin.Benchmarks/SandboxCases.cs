@@ -17,7 +17,6 @@ internal static class SandboxCases
     {
         ModuleCachePath = moduleCache,
         ScratchPath = Path.Combine(root, "scratch"),
-        PreloadRuntimes = Environment.GetEnvironmentVariable("SKWASM_BENCH_PRELOAD") != "0",
         Sessions = new SessionManagerOptions { StoragePath = Path.Combine(root, "sessions") },
     };
 
@@ -235,7 +234,7 @@ internal static class SandboxCases
         // first use allocates for good (JIT code, thread-pool threads grown by the load, pool slots, caches).
         Check(await sandbox.ExecuteAsync(new ExecutionRequest(language, code)));
         var warmup = await CreateLive(sessions);
-        await Load(warmup, Math.Min(callsEach, 5), null);
+        await Load(warmup, callsEach, null);
         await Task.Delay(300);
         await DestroyAll(warmup);
         var baseline = ProcMemory.Settled();

@@ -121,8 +121,16 @@ internal readonly record struct ProcMemory(double RssMb, double AnonMb, double F
             GC.WaitForPendingFinalizers();
         }
         Thread.Sleep(200);
+        // Diagnostics: SKWASM_BENCH_SMAPS=dir keeps /proc/self/smaps of every measurement, numbered.
+        if (Environment.GetEnvironmentVariable("SKWASM_BENCH_SMAPS") is { Length: > 0 } dir && File.Exists("/proc/self/smaps"))
+        {
+            Directory.CreateDirectory(dir);
+            File.Copy("/proc/self/smaps", Path.Combine(dir, $"{Interlocked.Increment(ref s_dumps):00}.smaps"), overwrite: true);
+        }
         return Read();
     }
+
+    private static int s_dumps;
 
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"rss={RssMb:0.0}MB pss={PssMb:0.0}MB anon={AnonMb:0.0}MB file={FileMb:0.0}MB shmem={ShmemMb:0.0}MB managed={ManagedMb:0.0}MB gc-committed={GcCommittedMb:0.0}MB");

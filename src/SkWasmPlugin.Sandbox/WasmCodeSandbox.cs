@@ -29,7 +29,6 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         _options.EnsureValid();
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SkWasmPlugin.Sandbox");
         _catalog = new RuntimeCatalog(_options, _logger);
-        if (_options.PreloadRuntimes) _catalog.Preload();
         _packages = new PackageCatalog(_catalog.DataPath);
         storage ??= new LocalWorkspaceStorage(_options.Sessions.StoragePath ?? LocalWorkspaceStorage.DefaultRoot());
         _sessions = new SessionManager(_catalog, storage, _options.Sessions, _packages, _logger, _options.MaxLiveInstances);
@@ -92,43 +91,19 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         var runtime = _catalog.Get(request.Language);
         string workspace = Path.Combine(_catalog.ScratchRoot, "run-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(workspace);
-        GuestInstance? instance = null;
         try
         {
             var quota = new Hosting.WorkspaceQuota(workspace, _options.Sessions.DefaultMaxWorkspaceBytes, _options.Sessions.DefaultMaxFiles);
-            instance = runtime.NewInstance(workspace, quota);
+            // Dropped before returning, not in the background: the pool slot is then free (and warm) for the
+            // next call, which otherwise would take a cold slot and fault in its pages.
+            using var instance = runtime.NewInstance(workspace, quota);
             return instance.Execute(request.Code, request.Stdin, flags, limits, cancellationToken);
         }
         finally
         {
-            Retire(instance, workspace);
+            GuestRuntime.TryDeleteDirectory(workspace);
         }
     }
-
-    /// <summary>Stateless instances and workspaces being dropped after their call returned.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _retiring = new();
-
-    /// <summary>
-    /// Deletes a stateless call's workspace and drops its interpreter after the result is on its way: resetting
-    /// the pool slot is not part of the answer (on a process's first call it alone can take tens of
-    /// milliseconds, faulting in the slot's resident pages). The instance is never handed out again.
-    /// </summary>
-    private void Retire(GuestInstance? instance, string workspace)
-    {
-        GuestRuntime.TryDeleteDirectory(workspace);
-        if (instance is null) return;
-        var task = Task.Run(() =>
-        {
-            instance.Dispose();
-            // Where an open handle kept the folder (Windows), it can go now that the guest's handles are closed.
-            if (Directory.Exists(workspace)) GuestRuntime.TryDeleteDirectory(workspace);
-        });
-        _retiring.TryAdd(task, 0);
-        task.ContinueWith(t => _retiring.TryRemove(t, out _), TaskScheduler.Default);
-    }
-
-    /// <summary>Waits until every stateless interpreter handed to the background has been dropped (tests, dispose).</summary>
-    internal Task WhenRetiredAsync() => Task.WhenAll(_retiring.Keys);
 
     private static ExecutionLimits? Merge(ExecutionLimits? session, ExecutionLimits? call)
     {
@@ -195,7 +170,6 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        await WhenRetiredAsync().ConfigureAwait(false);
         await _sessions.DisposeAsync().ConfigureAwait(false);
         _catalog.Dispose();
     }

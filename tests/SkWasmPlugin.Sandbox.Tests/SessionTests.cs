@@ -58,6 +58,41 @@ public sealed class SessionTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task A_trap_restores_in_place_keeping_open_files_and_a_memory_trap_gets_a_new_interpreter()
+    {
+        string s = await NewSession();
+        await Run(s, Language.Python, "log = open('/app/log.txt', 'w')\nlog.write('one\\n')\nbig = None");
+        for (int round = 1; round <= 2; round++)
+        {
+            // Restored in place (the memory did not grow): the file opened in an earlier call is still open.
+            var trapped = await Run(s, Language.Python, "lost = 1\nwhile True:\n    pass", new ExecutionLimits { Fuel = 200_000 });
+            Assert.Equal(ExecutionOutcome.FuelExhausted, trapped.Outcome);
+            var after = await Run(s, Language.Python, "log.write('two\\n'); log.flush(); print('lost' in globals(), open('/app/log.txt').read().split().count('two'))");
+            Assert.Equal(ExecutionOutcome.Success, after.Outcome);
+            Assert.Equal($"False {round}\n", after.Stdout);
+        }
+    }
+
+    [Fact]
+    public void In_place_restore_undoes_a_call_and_declines_when_the_memory_grew()
+    {
+        var runtime = _sandbox.Catalog.Get(Language.Python);
+        string ws = Path.Combine(fixture.Root, "in-place-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(ws);
+        var limits = _sandbox.Options.Resolve(new ExecutionLimits { MemoryBytes = 256L * 1024 * 1024 });
+        using var instance = runtime.NewInstance(ws, new Hosting.WorkspaceQuota(ws, 1 << 20, 10), forSession: true);
+        instance.Execute("kept = 41", null, 0, limits, default);
+        var checkpoint = runtime.Capture(instance);
+        instance.Execute("kept = 0\nnoise = [str(i) for i in range(20000)]", null, 0, limits, default);
+        Assert.True(runtime.TryRestoreInPlace(instance, checkpoint));
+        var r = instance.Execute("print(kept + 1, 'noise' in globals())", null, 0, limits, default);
+        Assert.Equal("42 False\n", r.Stdout);
+
+        instance.Execute("big = bytearray(64 * 2**20)", null, 0, limits, default);
+        Assert.False(runtime.TryRestoreInPlace(instance, checkpoint)); // the allocator's view of the heap end cannot be undone
+    }
+
+    [Fact]
     public async Task A_timeout_keeps_state_written_before_the_stopped_line()
     {
         string s = await NewSession();

@@ -41,7 +41,6 @@ public sealed class AttackTests(SecurityFixture fixture, ITestOutputHelper outpu
         output.WriteLine($"{a.FileName}: {a.Description}");
         output.WriteLine($"expect: {a.ExpectText}");
         var failures = new List<string>();
-        await fixture.Sandbox.WhenRetiredAsync();
         var before = HostState.Capture(fixture);
         int fdsBefore = OpenDescriptors();
 
@@ -92,7 +91,6 @@ public sealed class AttackTests(SecurityFixture fixture, ITestOutputHelper outpu
         // workspace itself stayed within its quota and holds no links.
         failures.AddRange(CheckWorkspace(session.Id, a.SmallSession ? SmallQuotaBytes : fixture.Sandbox.Options.Sessions.DefaultMaxWorkspaceBytes,
             a.SmallSession ? SmallQuotaFiles : fixture.Sandbox.Options.Sessions.DefaultMaxFiles));
-        await fixture.Sandbox.WhenRetiredAsync(); // stateless interpreters are dropped just after their call returns
         failures.AddRange(HostState.Compare(before, HostState.Capture(fixture), fixture));
 
         // Host descriptors: the guest cannot hold more than its per-interpreter cap.
@@ -120,7 +118,6 @@ public sealed class AttackTests(SecurityFixture fixture, ITestOutputHelper outpu
         Assert.True(await _sandbox.Sessions.DestroyAsync(fresh.Id));
         if (!await _sandbox.Sessions.DestroyAsync(session.Id)) failures.Add("destroying the attack's session returned false");
         if (Directory.Exists(Path.Combine(fixture.StorageRoot, session.Id))) failures.Add("the attack's session folder survived DestroyAsync");
-        await fixture.Sandbox.WhenRetiredAsync();
         int fdsEnd = OpenDescriptors();
         if (fdsEnd - fdsBefore > 32) failures.Add($"{fdsEnd - fdsBefore} host descriptors stayed open after the session was destroyed");
 

@@ -154,6 +154,47 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         return PageImage.Diff(memory, baseline, (int)_stackPointer.GetValue()!, baseImage, TouchedPages.Of(memory));
     }
 
+    /// <summary>
+    /// Puts this interpreter back into the state <paramref name="image"/> describes, in place, after a trap:
+    /// each page that may have changed since (present or swapped, per <see cref="TouchedPages"/>) is compared
+    /// with its content in the image, or in <paramref name="started"/> (a started interpreter's memory, the
+    /// image's base) for pages the image does not hold, and written back where it differs; then the stack
+    /// pointer. Much cheaper than a new instance, whose every page must be faulted in again. The WASI state
+    /// (open descriptors) is kept, which a new instance could not do. Returns false, changing nothing, when
+    /// it cannot be done exactly: the memory grew (the allocator would not know the new end), or the kernel
+    /// does not say which pages were touched.
+    /// </summary>
+    public bool TryRestoreInPlace(PageImage image, ReadOnlySpan<byte> started)
+    {
+        long length = _memory.GetLength();
+        if (length != image.MemoryLength || length < started.Length) return false;
+        var memory = _memory.GetSpan(0, checked((int)length));
+        if (TouchedPages.Of(memory) is not { } touched) return false;
+        var contents = image.PageContents();
+        for (int p = 0; p < touched.Length; p++)
+        {
+            bool held = contents.TryGetValue(p, out var own);
+            if (!touched[p] && !held) continue; // untouched: still the fresh content, as in the started memory
+            int start = p * PageImage.PageSize;
+            int size = Math.Min(PageImage.PageSize, memory.Length - start);
+            var target = held ? own.Span[..size]
+                : start + size <= started.Length ? started.Slice(start, size)
+                : default;
+            var page = memory.Slice(start, size);
+            if (target.IsEmpty)
+            {
+                if (page.ContainsAnyExcept((byte)0)) page.Clear();
+            }
+            else if (!page.SequenceEqual(target))
+            {
+                target.CopyTo(page);
+            }
+        }
+        _stackPointer.SetValue(image.StackPointer);
+        Spoiled = false;
+        return true;
+    }
+
     /// <summary>Writes an image over this (fresh) instance: grows memory to its length, then writes its pages.</summary>
     public void Apply(PageImage image)
     {

@@ -215,6 +215,18 @@ internal sealed class GuestRuntime : IDisposable
     public PageImage Capture(GuestInstance instance) => instance.Capture(_reference.Value.Memory, StartedImage);
 
     /// <summary>
+    /// Restores a session's interpreter that trapped to <paramref name="checkpoint"/> (null: the started state)
+    /// without replacing it; false when that cannot be done exactly and a new instance is needed.
+    /// </summary>
+    public bool TryRestoreInPlace(GuestInstance instance, PageImage? checkpoint)
+    {
+        var image = checkpoint ?? StartedImage;
+        // The started memory is what the image's pages are written over only when it layers on the started image.
+        if (!ReferenceEquals(image, StartedImage) && !ReferenceEquals(image.Base, StartedImage)) return false;
+        return instance.TryRestoreInPlace(image, _reference.Value.Memory);
+    }
+
+    /// <summary>
     /// The reference interpreter and the address of its memory, taken once: sessions diff against it from many
     /// threads at once, and since it never runs (so never grows) the memory stays where it is.
     /// </summary>

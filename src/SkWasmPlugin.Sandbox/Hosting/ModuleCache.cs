@@ -134,9 +134,6 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
         return Module.Deserialize(engine, name, compiled.Serialize());
     }
 
-    /// <summary>Whether the compiled module for this .wasm is on disk (it may still turn out unreadable).</summary>
-    public bool Has(string name, string wasmSha256) => directory is not null && File.Exists(PathFor(name, wasmSha256));
-
     private string PathFor(string name, string wasmSha256)
     {
         string key = Convert.ToHexStringLower(SHA256.HashData(

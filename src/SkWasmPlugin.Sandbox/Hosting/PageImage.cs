@@ -82,8 +82,8 @@ internal sealed class PageImage
         return new PageImage { MemoryLength = MemoryLength, StackPointer = StackPointer, Pages = pages, Data = data };
     }
 
-    /// <summary>Every page the layers write, ascending, with its content from the topmost layer that holds it.</summary>
-    private (int[] Pages, ReadOnlyMemory<byte>[] Sources) Merge()
+    /// <summary>Every page the layers write, with its content from the topmost layer that holds it.</summary>
+    public Dictionary<int, ReadOnlyMemory<byte>> PageContents()
     {
         var top = new Dictionary<int, ReadOnlyMemory<byte>>();
         void Add(PageImage layer)
@@ -92,6 +92,13 @@ internal sealed class PageImage
             for (int i = 0; i < layer.Pages.Length; i++) top[layer.Pages[i]] = layer.Data.AsMemory(i * PageSize, PageSize);
         }
         Add(this);
+        return top;
+    }
+
+    /// <summary><see cref="PageContents"/>, ascending.</summary>
+    private (int[] Pages, ReadOnlyMemory<byte>[] Sources) Merge()
+    {
+        var top = PageContents();
         int[] pages = [.. top.Keys.Order()];
         return (pages, [.. pages.Select(p => top[p])]);
     }

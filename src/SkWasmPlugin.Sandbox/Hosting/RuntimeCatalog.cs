@@ -28,33 +28,6 @@ internal sealed class RuntimeCatalog : IDisposable
 
     public GuestRuntime Get(Language language) => _runtimes[language].Value;
 
-    private readonly List<Task> _preloading = [];
-
-    /// <summary>
-    /// Loads, on the thread pool, every runtime whose compiled module is already in the cache, so a first call
-    /// soon after construction finds it ready (or waits only for the rest). A runtime that would need compiling
-    /// is left for first use: compiling CPython takes seconds of both cores. A failure here surfaces, unchanged,
-    /// on first use.
-    /// </summary>
-    public void Preload()
-    {
-        foreach (var (language, runtime) in _runtimes)
-        {
-            var (wasm, _) = Layout(language);
-            _preloading.Add(Task.Run(() =>
-            {
-                try
-                {
-                    if (Host.Cache.Has(language.Name(), Host.Cache.WasmSha256(wasm))) _ = runtime.Value;
-                }
-                catch (Exception)
-                {
-                    // Lazy keeps the exception: the caller that needs this runtime gets it.
-                }
-            }));
-        }
-    }
-
     public IEnumerable<GuestRuntime> StartedRuntimes => _runtimes.Values.Where(r => r.IsValueCreated).Select(r => r.Value);
 
     /// <summary>The read-only /data folder (vendored packages), when the runtimes folder has one.</summary>
@@ -109,7 +82,6 @@ internal sealed class RuntimeCatalog : IDisposable
 
     public void Dispose()
     {
-        Task.WaitAll(_preloading); // none may still be using the engines
         foreach (var runtime in StartedRuntimes) runtime.Dispose();
         Host.Dispose();
     }

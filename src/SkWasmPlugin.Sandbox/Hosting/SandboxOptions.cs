@@ -95,12 +95,6 @@ public sealed class SandboxOptions : IValidatableObject
     /// <summary>Folder for compiled modules (.cwasm). Null: a folder under the user's local application data.</summary>
     public string? ModuleCachePath { get; set; }
 
-    /// <summary>
-    /// Loads the runtimes whose compiled modules are cached on the thread pool as soon as the sandbox is
-    /// constructed, so the first call does not wait for them (it waits only for what is still loading).
-    /// </summary>
-    public bool PreloadRuntimes { get; set; } = true;
-
     /// <summary>Disables the on-disk module cache (modules are still compiled once per process).</summary>
     public bool DisableModuleCache { get; set; }
 

@@ -176,13 +176,14 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
 
             if (raw.InstanceSpoiled)
             {
-                instance.Dispose();
-                state.Live = null;
-                if (!session.Destroyed)
+                if (session.Destroyed || !runtime.TryRestoreInPlace(instance, state.Checkpoint))
                 {
-                    state.Live = runtime.NewInstance(session.WorkspacePath, session.Quota, state.Checkpoint, forSession: true);
-                    Log.SessionRestored(_logger, sessionId, raw.Outcome);
+                    instance.Dispose();
+                    state.Live = null;
+                    if (!session.Destroyed)
+                        state.Live = runtime.NewInstance(session.WorkspacePath, session.Quota, state.Checkpoint, forSession: true);
                 }
+                if (!session.Destroyed) Log.SessionRestored(_logger, sessionId, raw.Outcome);
                 state.Dirty = false;
                 state.CallsSinceCheckpoint = 0;
                 notes.Add(state.Checkpoint is null
