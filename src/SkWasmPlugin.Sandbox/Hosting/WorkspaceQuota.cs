@@ -73,7 +73,19 @@ internal sealed class WorkspaceQuota(string root, long maxBytes, int maxFiles)
     /// </summary>
     public static void DeleteTree(string path)
     {
-        if (!Directory.Exists(path)) return;
+        try
+        {
+            Directory.Delete(path, recursive: false); // the common case, a call that wrote nothing: one rmdir
+            return;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return;
+        }
+        catch (IOException)
+        {
+            // Not empty.
+        }
         try
         {
             Directory.Delete(path, recursive: true);
