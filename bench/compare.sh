@@ -27,6 +27,14 @@ if [[ ${#quick[@]} -gt 0 ]]; then runs=15; cold=1; warm=3; fi
 dotnet "$dll" native --runs "$runs" --out "$rows"
 dotnet "$dll" compare "${quick[@]}" --out "$rows"
 dotnet "$dll" first-run-all --cold "$cold" --warm "$warm" --out "$rows"
+# The same program published ReadyToRun (how an app ships): first-run costs are mostly JIT and loading.
+case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
+echo "publishing $project ReadyToRun ($rid)..." >&2
+if dotnet publish -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/r2r" "$project" -nologo -v quiet >&2; then
+  dotnet "$work/r2r/SkWasmPlugin.Benchmarks.dll" first-run-all --cold 0 --warm "$warm" --variant "published ReadyToRun" --out "$rows"
+else
+  echo "ReadyToRun publish failed; that variant is left out" >&2
+fi
 dotnet "$dll" keep-resident --instances 100 --out "$rows"
 
 if [[ -n "${SKWASM_BENCH_TSV:-}" ]]; then cp "$rows" "$SKWASM_BENCH_TSV"; fi

@@ -219,9 +219,11 @@ internal static class Modes
         }
     }
 
-    public static void FirstRunAll(string? output, int cold, int warm)
+    /// <param name="variant">Names how this program was built when it is not the plain build (e.g. "published ReadyToRun").</param>
+    public static void FirstRunAll(string? output, int cold, int warm, string? variant = null)
     {
         string dll = typeof(Modes).Assembly.Location;
+        string suffix = variant is null ? "" : $" ({variant})";
         string root = Paths.NewTempDir("skwasm-bench-first");
         try
         {
@@ -258,10 +260,10 @@ internal static class Modes
                 }
                 string native = lang == Language.Python ? "native-python" : "native-node";
                 if (coldMs.Count > 0)
-                    Row.Append(output, [Row.Latency($"first run after process start {name}, empty cache", Summary.Of(coldMs), Judge.P50AtMost, 6000, "p50 <= 6 s", native)]);
-                Row.Append(output, [Row.Latency($"first run after process start {name}, module cache", Summary.Of(warmMs), Judge.P50AtMost, 100, "p50 <= 100 ms", native,
+                    Row.Append(output, [Row.Latency($"first run after process start {name}, empty cache{suffix}", Summary.Of(coldMs), Judge.P50AtMost, 6000, "p50 <= 6 s", native)]);
+                Row.Append(output, [Row.Latency($"first run after process start {name}, module cache{suffix}", Summary.Of(warmMs), Judge.P50AtMost, 100, "p50 <= 100 ms", native,
                     "child phases (ms since spawn): " + lastPhases)]);
-                Row.Append(output, [Row.Latency($"first run {name}, module cache: from Main to the result (our part)", Summary.Of(afterMain), Judge.None, double.NaN, "info", "-")]);
+                Row.Append(output, [Row.Latency($"first run {name}, module cache{suffix}: from Main to the result (our part)", Summary.Of(afterMain), Judge.None, double.NaN, "info", "-")]);
             }
         }
         finally
