@@ -16,6 +16,9 @@ public static class Languages
     /// <summary>All supported languages.</summary>
     public static IReadOnlyList<Language> All { get; } = [Language.Python, Language.JavaScript];
 
+    /// <summary>Whether <paramref name="language"/> is one of <see cref="All"/> (a cast integer may be anything).</summary>
+    public static bool IsKnown(Language language) => language is Language.Python or Language.JavaScript;
+
     /// <summary>Parses "python", "py", "python3", "javascript", "js", "node" (case-insensitive).</summary>
     public static bool TryParse(string? text, out Language language)
     {

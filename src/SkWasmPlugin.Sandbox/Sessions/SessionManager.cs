@@ -58,7 +58,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         string id = options.Id is null ? NewId() : WorkspacePaths.ValidateSessionId(options.Id);
         if (options.MaxWorkspaceBytes is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxWorkspaceBytes must be positive.");
         if (options.MaxFiles is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxFiles must be positive.");
-        if (options.Language is { } lang && !Enum.IsDefined(lang)) throw new ArgumentOutOfRangeException(nameof(options), "Unknown language.");
+        if (options.Language is { } lang && !Languages.IsKnown(lang)) throw new ArgumentOutOfRangeException(nameof(options), "Unknown language.");
         if (options.Limits is not null) ValidateLimits?.Invoke(options.Limits); // a session whose every call would be refused is not created
 
         await _registry.WaitAsync(cancellationToken).ConfigureAwait(false);
