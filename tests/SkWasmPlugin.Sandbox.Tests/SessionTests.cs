@@ -93,6 +93,33 @@ public sealed class SessionTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task Destroying_sessions_trims_memory_once_enough_was_released()
+    {
+        string root = Path.Combine(fixture.Root, "trim-" + Guid.NewGuid().ToString("N"));
+        await using var sandbox = new WasmCodeSandbox(SandboxFixture.CreateOptions(root));
+        async Task<string> LiveSession()
+        {
+            string id = (await sandbox.Sessions.CreateAsync()).Id;
+            Assert.Equal("1\n", (await sandbox.ExecuteAsync(new ExecutionRequest(Language.Python, "print(1)") { SessionId = id })).Stdout);
+            return id;
+        }
+
+        // One Python interpreter (16 MB of linear memory) is under the threshold: no collection for it.
+        await sandbox.Sessions.DestroyAsync(await LiveSession());
+        await Task.Delay(MemoryTrimmerDelay * 3);
+        Assert.Equal(0, sandbox.SessionManager.MemoryTrims);
+
+        var ids = new List<string>();
+        for (int i = 0; i < 4; i++) ids.Add(await LiveSession());
+        foreach (string id in ids) await sandbox.Sessions.DestroyAsync(id);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (sandbox.SessionManager.MemoryTrims == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Equal(1, sandbox.SessionManager.MemoryTrims); // one for the burst, not one per session
+    }
+
+    private static readonly TimeSpan MemoryTrimmerDelay = Hosting.MemoryTrimmer.Delay;
+
+    [Fact]
     public async Task A_timeout_keeps_state_written_before_the_stopped_line()
     {
         string s = await NewSession();

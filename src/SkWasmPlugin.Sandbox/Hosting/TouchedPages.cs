@@ -21,13 +21,42 @@ internal static class TouchedPages
     private static SafeFileHandle? Open()
     {
         if (!OperatingSystem.IsLinux()) return null;
+        SafeFileHandle handle;
         try
         {
-            return File.OpenHandle("/proc/self/pagemap", FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            handle = File.OpenHandle("/proc/self/pagemap", FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             return null;
+        }
+        // Skipping a page is only safe if a written page is always reported: check that on a page we write
+        // (a kernel or sandbox that reports nothing, e.g. a pagemap of zeros, turns this off).
+        if (ReportsWrittenPage(handle)) return handle;
+        handle.Dispose();
+        return null;
+    }
+
+    private static unsafe bool ReportsWrittenPage(SafeFileHandle handle)
+    {
+        int hostPage = Environment.SystemPageSize;
+        if (hostPage <= 0) return false;
+        byte* block = (byte*)NativeMemory.AlignedAlloc((nuint)hostPage, (nuint)hostPage);
+        try
+        {
+            System.Threading.Volatile.Write(ref block[0], 1);
+            ulong entry = 0;
+            var bytes = MemoryMarshal.AsBytes(new Span<ulong>(ref entry));
+            return RandomAccess.Read(handle, bytes, (long)((ulong)block / (ulong)hostPage * sizeof(ulong))) == sizeof(ulong)
+                && (entry & (Present | Swapped)) != 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(block);
         }
     }
 

@@ -44,9 +44,10 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
     private void Release(LanguageState state)
     {
         if (state.Live is null) return;
+        long bytes = state.Live.MemoryLength;
         state.Live.Dispose();
         state.Live = null;
-        _trimmer?.Request();
+        _trimmer?.Request(bytes);
     }
 
     /// <summary>Checks a session's default limits against the host maximums (throws ArgumentOutOfRangeException).</summary>

@@ -41,8 +41,9 @@ public sealed class SessionManagerOptions
 
     /// <summary>
     /// After sessions are destroyed, reset or evicted, gives the memory they used back to the system: one
-    /// compacting GC and (glibc) <c>malloc_trim</c>, 100 ms after the last of a burst and at most every 2 s.
-    /// Off: freed memory stays committed in the process for reuse until the GC decides otherwise.
+    /// compacting GC and (glibc) <c>malloc_trim</c> once 64 MB of interpreter memory has been released,
+    /// 100 ms after the last release of the burst and at most every 2 s (a blocking full collection: a pause
+    /// for the host). Off: freed memory stays committed in the process for reuse until the GC decides otherwise.
     /// </summary>
     public bool TrimMemoryAfterRelease { get; set; } = true;
 
