@@ -120,6 +120,33 @@ public sealed class SessionTests(SandboxFixture fixture)
     private static readonly TimeSpan MemoryTrimmerDelay = Hosting.MemoryTrimmer.Delay;
 
     [Fact]
+    public async Task Evicted_interpreters_come_back_from_their_checkpoints()
+    {
+        string root = Path.Combine(fixture.Root, "evict-" + Guid.NewGuid().ToString("N"));
+        var options = SandboxFixture.CreateOptions(root);
+        options.MaxLiveInstances = 8; // room for 6 session interpreters
+        options.Sessions.EvictLiveInterpreterAfter = TimeSpan.Zero;
+        await using var sandbox = new WasmCodeSandbox(options);
+        Task<ExecutionResult> Run(string id, string code) => sandbox.ExecuteAsync(new ExecutionRequest(Language.Python, code) { SessionId = id });
+
+        var ids = new List<string>();
+        for (int i = 0; i < 9; i++)
+        {
+            ids.Add((await sandbox.Sessions.CreateAsync()).Id);
+            Assert.Equal(ExecutionOutcome.Success, (await Run(ids[i], $"x = {i} * 1000\nnames = [str(n) for n in range(x, x + 50)]")).Outcome);
+            Assert.True(sandbox.GetStatistics().LiveInterpreters <= 6);
+        }
+        // The least recently used were checkpointed and dropped to make room; each comes back as it was.
+        for (int i = 0; i < 9; i++)
+            Assert.Equal($"{i * 1000} {i * 1000 + 49}\n", (await Run(ids[i], "print(x, names[-1])")).Stdout);
+
+        // Idle eviction drops them all; the next call restores each one.
+        await sandbox.SessionManager.EvictIdleInterpretersAsync(CancellationToken.None);
+        Assert.Equal(0, sandbox.GetStatistics().LiveInterpreters);
+        Assert.Equal("3000\n", (await Run(ids[3], "print(x)")).Stdout);
+    }
+
+    [Fact]
     public async Task A_timeout_keeps_state_written_before_the_stopped_line()
     {
         string s = await NewSession();
