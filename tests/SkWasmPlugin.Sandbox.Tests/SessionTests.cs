@@ -76,17 +76,26 @@ public sealed class SessionTests(SandboxFixture fixture)
     [Fact]
     public void In_place_restore_undoes_a_call_and_declines_when_the_memory_grew()
     {
+        if (!OperatingSystem.IsLinux()) return; // in-place restore needs /proc/self/pagemap; elsewhere a trap gets a new interpreter
         var runtime = _sandbox.Catalog.Get(Language.Python);
         string ws = Path.Combine(fixture.Root, "in-place-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(ws);
         var limits = _sandbox.Options.Resolve(new ExecutionLimits { MemoryBytes = 256L * 1024 * 1024 });
-        using var instance = runtime.NewInstance(ws, new Hosting.WorkspaceQuota(ws, 1 << 20, 10), forSession: true);
+        using var instance = runtime.NewInstance(ws, new Hosting.WorkspaceQuota(ws, 1 << 20, 100), forSession: true);
         instance.Execute("kept = 41", null, 0, limits, default);
         var checkpoint = runtime.Capture(instance);
         instance.Execute("kept = 0\nnoise = [str(i) for i in range(20000)]", null, 0, limits, default);
         Assert.True(runtime.TryRestoreInPlace(instance, checkpoint));
         var r = instance.Execute("print(kept + 1, 'noise' in globals())", null, 0, limits, default);
         Assert.Equal("42 False\n", r.Stdout);
+
+        // Files opened after the checkpoint are closed by the restore (the restored memory has no object for them).
+        int descriptors = Directory.GetFiles("/proc/self/fd").Length;
+        instance.Execute("handles = [open('/app/f%d' % i, 'w') for i in range(40)]", null, 0, limits, default);
+        Assert.True(Directory.GetFiles("/proc/self/fd").Length >= descriptors + 40);
+        Assert.True(runtime.TryRestoreInPlace(instance, checkpoint));
+        Assert.True(Directory.GetFiles("/proc/self/fd").Length < descriptors + 10, "the 40 files stayed open");
+        Assert.Equal("42 False\n", instance.Execute("print(kept + 1, 'handles' in globals())", null, 0, limits, default).Stdout);
 
         instance.Execute("big = bytearray(64 * 2**20)", null, 0, limits, default);
         Assert.False(runtime.TryRestoreInPlace(instance, checkpoint)); // the allocator's view of the heap end cannot be undone

@@ -151,7 +151,12 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
     public PageImage Capture(ReadOnlySpan<byte> baseline, PageImage? baseImage = null)
     {
         var memory = _memory.GetSpan(0, checked((int)_memory.GetLength()));
-        return PageImage.Diff(memory, baseline, (int)_stackPointer.GetValue()!, baseImage, TouchedPages.Of(memory));
+        var image = PageImage.Diff(memory, baseline, (int)_stackPointer.GetValue()!, baseImage, TouchedPages.Of(memory));
+        return _openFiles.Count == 0 ? image : new PageImage
+        {
+            MemoryLength = image.MemoryLength, StackPointer = image.StackPointer, Pages = image.Pages, Data = image.Data,
+            Base = image.Base, OpenFiles = [.. _openFiles],
+        };
     }
 
     /// <summary>
@@ -191,6 +196,10 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
             }
         }
         _stackPointer.SetValue(image.StackPointer);
+        // Files the trapped call (or calls since the checkpoint) opened: the restored interpreter has no object
+        // for them, so they would stay open, unreachable, until the session ends.
+        foreach (int fd in _openFiles.Except(image.OpenFiles).ToList())
+            ((IGuestFileSystemGate)this).Close(fd);
         Spoiled = false;
         return true;
     }

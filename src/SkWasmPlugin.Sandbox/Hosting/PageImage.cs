@@ -20,6 +20,12 @@ internal sealed class PageImage
     public required int[] Pages { get; init; }
     public required byte[] Data { get; init; }
 
+    /// <summary>
+    /// Host descriptors the interpreter had opened when the image was captured (kept in memory only, not
+    /// stored): an in-place restore closes the ones opened after it, which the restored memory knows nothing of.
+    /// </summary>
+    public int[] OpenFiles { get; init; } = [];
+
     /// <summary>The image these pages are relative to, or null when they are relative to a fresh instance.</summary>
     public PageImage? Base { get; init; }
 
