@@ -1,9 +1,16 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace SkWasmPlugin.Sandbox;
 
 /// <summary>The JSON shape of results everywhere (CLI --json, tools, MCP): camelCase, enums as camelCase strings.</summary>
+/// <remarks>
+/// Reflection-based (any result type, the callers' own included), so not for trimmed or NativeAOT apps; the
+/// sandbox itself does not use it (its own JSON is source-generated).
+/// </remarks>
+[RequiresUnreferencedCode("SandboxJson serializes with reflection; a trimmed app may lose members of the serialized types.")]
+[RequiresDynamicCode("SandboxJson serializes with reflection, which NativeAOT cannot compile ahead of time.")]
 public static class SandboxJson
 {
     /// <summary>Compact options.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SkWasmPlugin.Sandbox.Sessions;
 
 namespace SkWasmPlugin.Sandbox;
 
@@ -8,7 +9,6 @@ namespace SkWasmPlugin.Sandbox;
 /// </summary>
 public sealed class LocalWorkspaceStorage : IWorkspaceStorage
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly string _root;
 
     /// <summary>Creates the store under <paramref name="root"/>.</summary>
@@ -41,7 +41,7 @@ public sealed class LocalWorkspaceStorage : IWorkspaceStorage
 
     public async Task SaveRecordAsync(SessionRecord record, CancellationToken cancellationToken = default)
     {
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(record, Json);
+        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(record, StorageJson.Default.SessionRecord);
         await WriteAtomicAsync(Path.Combine(SessionDir(record.Id), "session.json"), bytes, cancellationToken).ConfigureAwait(false);
     }
 
@@ -52,7 +52,7 @@ public sealed class LocalWorkspaceStorage : IWorkspaceStorage
         try
         {
             await using var stream = File.OpenRead(path);
-            return await JsonSerializer.DeserializeAsync<SessionRecord>(stream, Json, cancellationToken).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync(stream, StorageJson.Default.SessionRecord, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException ex)
         {

@@ -23,7 +23,7 @@ internal sealed class PackageCatalog
         var packages = new Dictionary<string, PackageEntry>(StringComparer.OrdinalIgnoreCase);
         string? manifest = dataPath is null ? null : Path.Combine(dataPath, "packages.json");
         if (manifest is null || !File.Exists(manifest)) return packages;
-        var doc = JsonSerializer.Deserialize<PackageManifest>(File.ReadAllText(manifest), new JsonSerializerOptions(JsonSerializerDefaults.Web))
+        var doc = JsonSerializer.Deserialize(File.ReadAllText(manifest), StorageJson.Default.PackageManifest)
                   ?? throw new InvalidDataException($"{manifest} is empty.");
         foreach (var p in doc.Packages) packages[p.Name] = p;
         return packages;
@@ -74,7 +74,7 @@ internal sealed class PackageCatalog
         return _packages.Values.FirstOrDefault(p => p.Modules.Contains(top, StringComparer.Ordinal))?.Name;
     }
 
-    private sealed record PackageManifest(List<PackageEntry> Packages);
+    internal sealed record PackageManifest(List<PackageEntry> Packages);
 
-    private sealed record PackageEntry(string Name, string Version, string DebianPackage, List<string> Modules, List<string> Requires, List<string> Aliases);
+    internal sealed record PackageEntry(string Name, string Version, string DebianPackage, List<string> Modules, List<string> Requires, List<string> Aliases);
 }

@@ -519,7 +519,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         if (raw.Outcome != ExecutionOutcome.Success) return [];
         try
         {
-            return JsonSerializer.Deserialize<List<string>>(raw.Stdout.Trim()) ?? [];
+            return JsonSerializer.Deserialize(raw.Stdout.Trim(), StorageJson.Default.ListString) ?? [];
         }
         catch (JsonException)
         {
@@ -535,7 +535,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
             var closure = _packages.Resolve(package);
             var state = session.State(Language.Python);
             var instance = await EnsureLiveAsync(session, Language.Python, state, [], cancellationToken).ConfigureAwait(false);
-            string paths = string.Join(",", closure.Select(p => JsonSerializer.Serialize(_packages.GuestPath(p))));
+            string paths = string.Join(",", closure.Select(p => JsonSerializer.Serialize(_packages.GuestPath(p), StorageJson.Default.String)));
             string code = $"import sys\nfor _p in [{paths}]:\n    if _p not in sys.path: sys.path.append(_p)\ndel _p";
             var limits = new EffectiveLimits(500_000_000, 256L * 1024 * 1024, TimeSpan.FromSeconds(10), 64 * 1024, 64 * 1024);
             var raw = instance.Execute(code, null, 0, limits, cancellationToken);
