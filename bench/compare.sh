@@ -35,6 +35,13 @@ if dotnet publish -c Release -r "$rid" --self-contained false -p:PublishReadyToR
 else
   echo "ReadyToRun publish failed; that variant is left out" >&2
 fi
+# The child alone (bench/SkWasmPlugin.FirstRun), published NativeAOT: no JIT and no .NET host start-up.
+echo "publishing bench/SkWasmPlugin.FirstRun NativeAOT ($rid)..." >&2
+if dotnet publish -c Release -r "$rid" -o "$work/aot" "$here/SkWasmPlugin.FirstRun" -nologo -v quiet >&2; then
+  dotnet "$dll" first-run-all --cold 0 --warm "$warm" --variant "child published NativeAOT" --child-exe "$work/aot/SkWasmPlugin.FirstRun" --out "$rows"
+else
+  echo "NativeAOT publish failed (it needs a C toolchain); that variant is left out" >&2
+fi
 dotnet "$dll" keep-resident --instances 100 --out "$rows"
 
 if [[ -n "${SKWASM_BENCH_TSV:-}" ]]; then cp "$rows" "$SKWASM_BENCH_TSV"; fi

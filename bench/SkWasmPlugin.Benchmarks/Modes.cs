@@ -220,9 +220,10 @@ internal static class Modes
     }
 
     /// <param name="variant">Names how this program was built when it is not the plain build (e.g. "published ReadyToRun").</param>
-    public static void FirstRunAll(string? output, int cold, int warm, string? variant = null)
+    /// <param name="childExe">A native executable of the child (SkWasmPlugin.FirstRun published NativeAOT); null: this program.</param>
+    public static void FirstRunAll(string? output, int cold, int warm, string? variant = null, string? childExe = null)
     {
-        string dll = typeof(Modes).Assembly.Location;
+        string dll = childExe ?? typeof(Modes).Assembly.Location;
         string suffix = variant is null ? "" : $" ({variant})";
         string root = Paths.NewTempDir("skwasm-bench-first");
         try

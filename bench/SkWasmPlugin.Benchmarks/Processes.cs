@@ -32,41 +32,18 @@ internal static class Processes
     }
 
     /// <summary>
-    /// Child side of first-run: builds a sandbox on <paramref name="cacheDir"/>, runs one stateless tiny program, and
-    /// prints the time of each phase since <paramref name="t0"/> (the parent's Stopwatch timestamp just before it
-    /// started this process; Stopwatch is CLOCK_MONOTONIC, shared by processes).
+    /// One child: parent-side time from just before Process.Start to the child's RESULT line, plus its phase line.
+    /// <paramref name="child"/> is this program's dll (run with dotnet) or a native executable of the child.
     /// </summary>
-    public static async Task<int> FirstRunChild(string cacheDir, Language language, long t0, string work)
+    public static (double Ms, string Phases) FirstRunOnce(string child, string cacheDir, Language language, string work)
     {
-        double Since() => (Stopwatch.GetTimestamp() - t0) * 1000.0 / Stopwatch.Frequency;
-        double main = t0 == 0 ? double.NaN : Since();
-        if (t0 == 0) t0 = Stopwatch.GetTimestamp();
-        await using (var sandbox = new WasmCodeSandbox(SandboxCases.Options(work, cacheDir)))
-        {
-            double ctor = Since();
-            var r = await sandbox.ExecuteAsync(new ExecutionRequest(language, SandboxCases.Code(language)));
-            double result = Since();
-            SandboxCases.Check(r);
-            var stats = sandbox.GetStatistics();
-            var startup = stats.Runtimes[language.Name()];
-            // The RESULT line is what the parent times; the rest is for the notes.
-            Console.WriteLine(FormattableString.Invariant($"RESULT {result:0.###}"));
-            Console.WriteLine(FormattableString.Invariant(
-                $"PHASES main={main:0.#} ctor={ctor:0.#} result={result:0.#} runtime_start={startup.Milliseconds:0.#} startup_fuel={startup.Fuel} snapshot_pages={startup.SnapshotPages} cache_hits={stats.ModuleCacheHits} cache_misses={stats.ModuleCacheMisses}"));
-            Console.Out.Flush();
-        }
-        return 0;
-    }
-
-    /// <summary>One child: parent-side time from just before Process.Start to the child's RESULT line, plus its phase line.</summary>
-    public static (double Ms, string Phases) FirstRunOnce(string dll, string cacheDir, Language language, string work)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        long t0 = Stopwatch.GetTimestamp();
-        foreach (string a in new[] { dll, "first-run", "--cache", cacheDir, "--lang", language.Name(), "--t0", t0.ToString(CultureInfo.InvariantCulture), "--work", work })
+        bool dll = child.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var psi = new ProcessStartInfo(dll ? "dotnet" : child) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (dll) psi.ArgumentList.Add(child);
+        foreach (string a in new[] { "first-run", "--cache", cacheDir, "--lang", language.Name(), "--work", work, "--t0" })
             psi.ArgumentList.Add(a);
-        t0 = Stopwatch.GetTimestamp();
-        psi.ArgumentList[7] = t0.ToString(CultureInfo.InvariantCulture);
+        long t0 = Stopwatch.GetTimestamp();
+        psi.ArgumentList.Add(t0.ToString(CultureInfo.InvariantCulture));
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         double ms = double.NaN;

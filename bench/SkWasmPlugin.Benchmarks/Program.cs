@@ -13,7 +13,7 @@ if (args.Length == 0)
           bdn [BenchmarkDotNet args]            BenchmarkDotNet (e.g. bdn --filter '*'); short in-process jobs
           compare [--out F] [--quick]           in-process cases (warm, fresh, recovery, concurrency, memory, fuel, phases)
           native [--out F] [--runs N]           /usr/bin/python3 -c and /usr/bin/node -e baselines
-          first-run-all [--out F] [--cold N] [--warm N] [--variant NAME]   first execution after process start, in child processes
+          first-run-all [--out F] [--cold N] [--warm N] [--variant NAME] [--child-exe PATH]   first execution after process start, in child processes
           conc --lang L [--sessions N] [--calls K] [--no-pool] [--no-persist] [--keep-resident BYTES] [--out F]   N live sessions: memory, concurrent latency, destroy
           keep-resident [--instances N] [--out F]   pooling keep-resident 16 MiB vs 0, Wasmtime directly
           first-run --cache DIR --lang L [--t0 TS] [--work DIR]   the child itself
@@ -52,16 +52,10 @@ switch (mode)
         Modes.Native(Opt("--out"), IntOpt("--runs", 30));
         return 0;
     case "first-run-all":
-        Modes.FirstRunAll(Opt("--out"), IntOpt("--cold", 2), IntOpt("--warm", 5), Opt("--variant"));
+        Modes.FirstRunAll(Opt("--out"), IntOpt("--cold", 2), IntOpt("--warm", 5), Opt("--variant"), Opt("--child-exe"));
         return 0;
     case "first-run":
-    {
-        string cache = Opt("--cache") ?? throw new ArgumentException("--cache DIR is required");
-        if (!Languages.TryParse(Opt("--lang") ?? "python", out var language)) throw new ArgumentException("--lang python|javascript");
-        long t0 = Opt("--t0") is { } ts ? long.Parse(ts, CultureInfo.InvariantCulture) : 0;
-        string work = Opt("--work") ?? Paths.NewTempDir("skwasm-bench-first");
-        return await Processes.FirstRunChild(cache, language, t0, work);
-    }
+        return await SandboxCases.FirstRunChild(rest);
     case "hello":
         Console.WriteLine(2 + 2); // the .NET host's own start-up cost, for the native baselines
         return 0;

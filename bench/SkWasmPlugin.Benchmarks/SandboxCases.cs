@@ -3,29 +3,9 @@ using SkWasmPlugin.Sandbox;
 
 namespace SkWasmPlugin.Benchmarks;
 
-/// <summary>The cases measured through the public API of <see cref="WasmCodeSandbox"/>.</summary>
-internal static class SandboxCases
+/// <summary>The cases measured through the public API of <see cref="WasmCodeSandbox"/> (the workload itself: bench/Shared).</summary>
+internal static partial class SandboxCases
 {
-    public const string PythonCode = "print(2+2)";
-    public const string JsCode = "console.log(2+2)";
-    public const string Expected = "4\n";
-
-    public static string Code(Language language) => language == Language.Python ? PythonCode : JsCode;
-
-    /// <summary>Options as a host would leave them, with every folder under <paramref name="root"/>.</summary>
-    public static SandboxOptions Options(string root, string moduleCache) => new()
-    {
-        ModuleCachePath = moduleCache,
-        ScratchPath = Path.Combine(root, "scratch"),
-        Sessions = new SessionManagerOptions { StoragePath = Path.Combine(root, "sessions") },
-    };
-
-    public static void Check(ExecutionResult r, string expected = Expected)
-    {
-        if (r.Outcome != ExecutionOutcome.Success || r.Stdout != expected)
-            throw new InvalidOperationException($"Unexpected result: {r.Outcome} stdout='{r.Stdout}' stderr='{r.Stderr}'");
-    }
-
     /// <summary>Times one call end to end (what a caller awaiting ExecuteAsync sees).</summary>
     public static async Task<(double Ms, ExecutionResult Result)> Time(WasmCodeSandbox sandbox, ExecutionRequest request)
     {
