@@ -91,19 +91,49 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         var runtime = _catalog.Get(request.Language);
         string workspace = Path.Combine(_catalog.ScratchRoot, "run-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(workspace);
+        GuestInstance? instance = null;
         try
         {
             var quota = new Hosting.WorkspaceQuota(workspace, _options.Sessions.DefaultMaxWorkspaceBytes, _options.Sessions.DefaultMaxFiles);
-            // Dropped before returning, not in the background: the pool slot is then free (and warm) for the
-            // next call, which otherwise would take a cold slot and fault in its pages.
-            using var instance = runtime.NewInstance(workspace, quota);
+            // The interpreter the previous call dropped frees its pool slot warm: wait for that rather than take
+            // a cold slot, whose pages would all fault in again.
+            if (_lastRetired is { IsCompleted: false } previous) ((IAsyncResult)previous).AsyncWaitHandle.WaitOne();
+            instance = runtime.NewInstance(workspace, quota);
             return instance.Execute(request.Code, request.Stdin, flags, limits, cancellationToken);
         }
         finally
         {
             GuestRuntime.TryDeleteDirectory(workspace);
+            if (instance is not null) Retire(instance, workspace);
         }
     }
+
+    /// <summary>The stateless interpreters being dropped, and the latest of them.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _retiring = new();
+    private Task _lastRetired = Task.CompletedTask;
+
+    /// <summary>
+    /// Drops a stateless call's interpreter after its result is on the way back. Resetting the pool slot is
+    /// not part of the answer, and the first time a slot is reset it faults in all the pages it keeps
+    /// resident (tens of milliseconds, most of a process's first call). The instance is never used again;
+    /// the next stateless call waits for this to finish, so it finds the slot warm.
+    /// </summary>
+    private void Retire(GuestInstance instance, string workspace)
+    {
+        var task = Task.Run(() =>
+        {
+            instance.Dispose();
+            // Where an open handle kept the folder (Windows), it can go now that the guest's handles are closed.
+            if (Directory.Exists(workspace)) GuestRuntime.TryDeleteDirectory(workspace);
+        });
+        _retiring.TryAdd(task, 0);
+        _lastRetired = task;
+        task.ContinueWith(t => _retiring.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    /// <summary>Waits until every stateless interpreter handed to the background has been dropped.</summary>
+    internal async Task WhenRetiredAsync() =>
+        await Task.WhenAll(_retiring.Keys).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
     private static ExecutionLimits? Merge(ExecutionLimits? session, ExecutionLimits? call)
     {
@@ -170,6 +200,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await WhenRetiredAsync().ConfigureAwait(false);
         await _sessions.DisposeAsync().ConfigureAwait(false);
         _catalog.Dispose();
     }
