@@ -104,19 +104,26 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         finally
         {
             GuestRuntime.TryDeleteDirectory(workspace);
-            if (instance is not null) Retire(instance, workspace);
+            if (instance is not null)
+            {
+                // A slot's first reset faults in every page it keeps resident (tens of milliseconds): done after the
+                // result for each runtime's first call. Later resets are cheap and done here, so the next call
+                // finds its slot free and warm without waiting for another thread.
+                if (Interlocked.Exchange(ref _firstRetired[(int)request.Language], 1) == 0) Retire(instance, workspace);
+                else instance.Dispose();
+            }
         }
     }
+
+    private readonly int[] _firstRetired = new int[Languages.All.Count];
 
     /// <summary>The stateless interpreters being dropped, and the latest of them.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _retiring = new();
     private Task _lastRetired = Task.CompletedTask;
 
     /// <summary>
-    /// Drops a stateless call's interpreter after its result is on the way back. Resetting the pool slot is
-    /// not part of the answer, and the first time a slot is reset it faults in all the pages it keeps
-    /// resident (tens of milliseconds, most of a process's first call). The instance is never used again;
-    /// the next stateless call waits for this to finish, so it finds the slot warm.
+    /// Drops a stateless call's interpreter after its result is on the way back (see RunStateless). The instance
+    /// is never used again; the next stateless call waits for this to finish, so it finds the slot warm.
     /// </summary>
     private void Retire(GuestInstance instance, string workspace)
     {
