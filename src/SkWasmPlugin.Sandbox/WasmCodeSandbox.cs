@@ -89,15 +89,16 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     private RawExecution RunStateless(ExecutionRequest request, int flags, EffectiveLimits limits, CancellationToken cancellationToken)
     {
         var runtime = _catalog.Get(request.Language);
+        int lang = (int)request.Language;
         string workspace = Path.Combine(_catalog.ScratchRoot, "run-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(workspace);
         GuestInstance? instance = null;
         try
         {
             var quota = new Hosting.WorkspaceQuota(workspace, _options.Sessions.DefaultMaxWorkspaceBytes, _options.Sessions.DefaultMaxFiles);
-            // The interpreter the previous call dropped frees its pool slot warm: wait for that rather than take
-            // a cold slot, whose pages would all fault in again.
-            if (_lastRetired is { IsCompleted: false } previous) ((IAsyncResult)previous).AsyncWaitHandle.WaitOne();
+            // The runtime's first interpreter may still be freeing its pool slot: wait, so this call finds that
+            // slot warm instead of taking a cold one, whose pages would all fault in again.
+            if (_firstDrops[lang] is { IsCompleted: false } drop) ((IAsyncResult)drop).AsyncWaitHandle.WaitOne();
             instance = runtime.NewInstance(workspace, quota);
             return instance.Execute(request.Code, request.Stdin, flags, limits, cancellationToken);
         }
@@ -106,41 +107,28 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
             GuestRuntime.TryDeleteDirectory(workspace);
             if (instance is not null)
             {
-                // A slot's first reset faults in every page it keeps resident (tens of milliseconds): done after the
-                // result for each runtime's first call. Later resets are cheap and done here, so the next call
+                // A slot's first reset faults in every page it keeps resident (tens of milliseconds), so each runtime's
+                // first interpreter is dropped after the result. Later resets are cheap and done here, so the next call
                 // finds its slot free and warm without waiting for another thread.
-                if (Interlocked.Exchange(ref _firstRetired[(int)request.Language], 1) == 0) Retire(instance, workspace);
-                else instance.Dispose();
+                if (Interlocked.Exchange(ref _firstDropTaken[lang], 1) == 0)
+                    _firstDrops[lang] = Task.Run(() => DropLater(instance, workspace));
+                else
+                    instance.Dispose();
             }
         }
     }
 
-    private readonly int[] _firstRetired = new int[Languages.All.Count];
+    private readonly int[] _firstDropTaken = new int[Languages.All.Count];
 
-    /// <summary>The stateless interpreters being dropped, and the latest of them.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _retiring = new();
-    private Task _lastRetired = Task.CompletedTask;
+    /// <summary>Each runtime's first stateless interpreter being dropped after its result (null before that call).</summary>
+    private readonly Task?[] _firstDrops = new Task?[Languages.All.Count];
 
-    /// <summary>
-    /// Drops a stateless call's interpreter after its result is on the way back (see RunStateless). The instance
-    /// is never used again; the next stateless call waits for this to finish, so it finds the slot warm.
-    /// </summary>
-    private void Retire(GuestInstance instance, string workspace)
+    private static void DropLater(GuestInstance instance, string workspace)
     {
-        var task = Task.Run(() =>
-        {
-            instance.Dispose();
-            // Where an open handle kept the folder (Windows), it can go now that the guest's handles are closed.
-            if (Directory.Exists(workspace)) GuestRuntime.TryDeleteDirectory(workspace);
-        });
-        _retiring.TryAdd(task, 0);
-        _lastRetired = task;
-        task.ContinueWith(t => _retiring.TryRemove(t, out _), TaskScheduler.Default);
+        instance.Dispose(); // never used again
+        // Where an open handle kept the folder (Windows), it can go now that the guest's handles are closed.
+        if (Directory.Exists(workspace)) GuestRuntime.TryDeleteDirectory(workspace);
     }
-
-    /// <summary>Waits until every stateless interpreter handed to the background has been dropped.</summary>
-    internal async Task WhenRetiredAsync() =>
-        await Task.WhenAll(_retiring.Keys).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
     private static ExecutionLimits? Merge(ExecutionLimits? session, ExecutionLimits? call)
     {
@@ -207,7 +195,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        await WhenRetiredAsync().ConfigureAwait(false);
+        await Task.WhenAll(_firstDrops.OfType<Task>()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _sessions.DisposeAsync().ConfigureAwait(false);
         _catalog.Dispose();
     }

@@ -32,7 +32,6 @@ internal sealed class GuestRuntime : IDisposable
     /// <summary>Pages a started interpreter differs from a fresh instance in.</summary>
     public PageImage StartedImage { get; }
 
-
     /// <summary>Where to write what to make the running interpreter stop itself (see runtimes/ABI.md); empty: hard stops only.</summary>
     public IReadOnlyList<(int Address, int Value)> InterruptPlan { get; private set; } = [];
 
