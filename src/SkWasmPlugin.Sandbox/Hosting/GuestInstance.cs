@@ -152,11 +152,7 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
     {
         var memory = _memory.GetSpan(0, checked((int)_memory.GetLength()));
         var image = PageImage.Diff(memory, baseline, (int)_stackPointer.GetValue()!, baseImage, TouchedPages.Of(memory));
-        return _openFiles.Count == 0 ? image : new PageImage
-        {
-            MemoryLength = image.MemoryLength, StackPointer = image.StackPointer, Pages = image.Pages, Data = image.Data,
-            Base = image.Base, OpenFiles = [.. _openFiles],
-        };
+        return _openFiles.Count == 0 ? image : image with { OpenFiles = [.. _openFiles] };
     }
 
     /// <summary>

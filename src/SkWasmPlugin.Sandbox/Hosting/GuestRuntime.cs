@@ -60,7 +60,7 @@ internal sealed class GuestRuntime : IDisposable
         }
         _sessionModule = new(() => ReferenceEquals(host.Sessions, host.Stateless)
             ? _module
-            : host.Cache.LoadForEngine(host.Sessions.Engine, language.Name(), _module, wasmSha));
+            : host.Cache.LoadCopy(host.Sessions.Engine, language.Name(), _module, wasmSha));
         string layout = string.Join(";", mounts.Select(m => m.GuestPath));
         BuildKey = wasmSha + "|" + layout;
         string? snapshotFile = host.Cache.Directory is { } cacheDir
@@ -209,7 +209,7 @@ internal sealed class GuestRuntime : IDisposable
 
     /// <summary>
     /// The state of <paramref name="instance"/> (an interpreter of this runtime) as the pages that differ from
-    /// a started interpreter; <see cref="PageImage.Flatten"/> gives its stored, process-independent form.
+    /// a started interpreter; <see cref="PageImage.WriteTo"/> writes its stored, process-independent form.
     /// </summary>
     public PageImage Capture(GuestInstance instance) => instance.Capture(_reference.Value.Memory, StartedImage);
 

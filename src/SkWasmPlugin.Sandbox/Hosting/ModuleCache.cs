@@ -114,25 +114,10 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
 
     /// <summary>
     /// <paramref name="compiled"/> (from another engine with the same configuration but another allocator)
-    /// for <paramref name="engine"/>: mapped from the cache file when there is one, else copied in memory.
-    /// Never compiles again.
+    /// for <paramref name="engine"/>: mapped from the cache file, else copied in memory. Never compiles again.
     /// </summary>
-    public Module LoadForEngine(Engine engine, string name, Module compiled, string wasmSha256)
-    {
-        if (directory is not null)
-        {
-            string path = PathFor(name, wasmSha256);
-            try
-            {
-                if (File.Exists(path)) return Module.DeserializeFile(engine, name, path);
-            }
-            catch (Exception ex) when (ex is WasmtimeException or IOException)
-            {
-                Log.ModuleCacheCorrupt(logger, path, ex.Message);
-            }
-        }
-        return Module.Deserialize(engine, name, compiled.Serialize());
-    }
+    public Module LoadCopy(Engine engine, string name, Module compiled, string wasmSha256) =>
+        Load(engine, name, () => Module.Deserialize(engine, name, compiled.Serialize()), wasmSha256, counted: false);
 
     private string PathFor(string name, string wasmSha256)
     {

@@ -11,7 +11,7 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 /// memory, relative to the started interpreter) restoring writes the base first; such an image holds only
 /// what the session's own code changed, typically a few hundred KiB instead of a copy of the start-up image.
 /// </remarks>
-internal sealed class PageImage
+internal sealed record PageImage
 {
     public const int PageSize = 4096;
 
@@ -46,10 +46,10 @@ internal sealed class PageImage
     {
         var pages = new List<int>();
         int pageCount = (int)((memory.Length + PageSize - 1) / PageSize);
-        var changedByBase = touched is null || baseImage is null ? null : baseImage.AllPages();
+        var changedByBase = touched is null || baseImage is null ? null : baseImage.PageContents();
         for (int p = 0; p < pageCount; p++)
         {
-            if (touched is not null && p < touched.Length && !touched[p] && (changedByBase is null || !changedByBase.Contains(p)))
+            if (touched is not null && p < touched.Length && !touched[p] && (changedByBase is null || !changedByBase.ContainsKey(p)))
                 continue;
             int start = p * PageSize;
             var page = memory.Slice(start, Math.Min(PageSize, memory.Length - start));
@@ -65,27 +65,6 @@ internal sealed class PageImage
             memory.Slice(start, Math.Min(PageSize, memory.Length - start)).CopyTo(data.AsSpan(i * PageSize));
         }
         return new PageImage { MemoryLength = memory.Length, StackPointer = stackPointer, Pages = [.. pages], Data = data, Base = baseImage };
-    }
-
-    /// <summary>The pages this image and its bases write.</summary>
-    private HashSet<int> AllPages()
-    {
-        var all = Base?.AllPages() ?? [];
-        all.UnionWith(Pages);
-        return all;
-    }
-
-    /// <summary>
-    /// The same state relative to a fresh instance (the union of the base's pages and these, these winning):
-    /// what is stored, since a started interpreter differs between processes.
-    /// </summary>
-    public PageImage Flatten()
-    {
-        if (Base is null) return this;
-        var (pages, sources) = Merge();
-        var data = new byte[pages.Length * PageSize];
-        for (int i = 0; i < pages.Length; i++) sources[i].Span.CopyTo(data.AsSpan(i * PageSize));
-        return new PageImage { MemoryLength = MemoryLength, StackPointer = StackPointer, Pages = pages, Data = data };
     }
 
     /// <summary>Every page the layers write, with its content from the topmost layer that holds it.</summary>
