@@ -106,7 +106,7 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
             lang = parsed;
         }
         var info = await sandbox.Sessions.CreateAsync(new SessionOptions { Language = lang }, cancellationToken).ConfigureAwait(false);
-        return Json(new { sessionId = info.Id, languages = info.Languages, workspace = "/app" });
+        return Json(new JsonObject { ["sessionId"] = info.Id, ["languages"] = ModelResultFormatter.Strings(info.Languages), ["workspace"] = "/app" });
     }
 
     [Description(ToolDescriptions.DestroySession)]
@@ -114,7 +114,7 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         [Description(ToolDescriptions.RequiredSessionIdParameter)] string sessionId,
         CancellationToken cancellationToken = default) =>
         Guard(async () => await sandbox.Sessions.DestroyAsync(sessionId, cancellationToken).ConfigureAwait(false)
-            ? Json(new { destroyed = sessionId })
+            ? Json(new JsonObject { ["destroyed"] = sessionId })
             : ModelResultFormatter.Error("not_found", $"Session '{sessionId}' does not exist."));
 
     [Description(ToolDescriptions.ResetSession)]
@@ -125,7 +125,7 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         Guard(async () =>
         {
             await sandbox.Sessions.ResetAsync(sessionId, clearFiles, cancellationToken).ConfigureAwait(false);
-            return Json(new { reset = sessionId, filesCleared = clearFiles });
+            return Json(new JsonObject { ["reset"] = sessionId, ["filesCleared"] = clearFiles });
         });
 
     [Description(ToolDescriptions.ListFiles)]
@@ -136,7 +136,13 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         Guard(async () =>
         {
             var files = await sandbox.Sessions.ListFilesAsync(sessionId, folder, cancellationToken).ConfigureAwait(false);
-            return Json(new { files = files.Select(f => new { path = f.Path, size = f.Size, modified = f.LastModified, isDirectory = f.IsDirectory }) });
+            return Json(new JsonObject
+            {
+                ["files"] = new JsonArray([.. files.Select(f => (JsonNode)new JsonObject
+                {
+                    ["path"] = f.Path, ["size"] = f.Size, ["modified"] = f.LastModified, ["isDirectory"] = f.IsDirectory,
+                })]),
+            });
         });
 
     [Description(ToolDescriptions.ReadFile)]
@@ -156,7 +162,7 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
             {
                 return ModelResultFormatter.Error("binary_file", $"'{path}' is a binary file ({bytes.Length:N0} bytes); read it with code instead.");
             }
-            return Json(new { path, size = bytes.Length, content = ModelResultFormatter.HeadTail(text, _options.MaxOutputCharsForModel * 4) });
+            return Json(new JsonObject { ["path"] = path, ["size"] = bytes.Length, ["content"] = ModelResultFormatter.HeadTail(text, _options.MaxOutputCharsForModel * 4) });
         });
 
     [Description(ToolDescriptions.WriteFile)]
@@ -168,14 +174,14 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         Guard(async () =>
         {
             var file = await sandbox.Sessions.WriteFileAsync(sessionId, path, Encoding.UTF8.GetBytes(content ?? ""), cancellationToken).ConfigureAwait(false);
-            return Json(new { written = file.Path, size = file.Size, guestPath = "/app/" + file.Path });
+            return Json(new JsonObject { ["written"] = file.Path, ["size"] = file.Size, ["guestPath"] = "/app/" + file.Path });
         });
 
     [Description(ToolDescriptions.WorkspaceInfo)]
     public Task<string> GetWorkspaceInfoAsync(
         [Description(ToolDescriptions.RequiredSessionIdParameter)] string sessionId,
         CancellationToken cancellationToken = default) =>
-        Guard(async () => Json(await sandbox.Sessions.GetWorkspaceInfoAsync(sessionId, cancellationToken).ConfigureAwait(false)));
+        Guard(async () => SandboxJson.Serialize(await sandbox.Sessions.GetWorkspaceInfoAsync(sessionId, cancellationToken).ConfigureAwait(false)));
 
     [Description(ToolDescriptions.InstallPackage)]
     public Task<string> InstallPackageAsync(
@@ -185,13 +191,13 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         Guard(async () =>
         {
             var installed = await sandbox.Sessions.InstallPackageAsync(sessionId, package, cancellationToken).ConfigureAwait(false);
-            return Json(new { installed, note = "Import it in execute_python with the same session_id." });
+            return Json(new JsonObject { ["installed"] = ModelResultFormatter.Strings(installed), ["note"] = "Import it in execute_python with the same session_id." });
         });
 
     [Description(ToolDescriptions.ListRuntimes)]
-    public string ListRuntimes() => Json(sandbox.Describe());
+    public string ListRuntimes() => SandboxJson.Serialize(sandbox.Describe());
 
-    private static string Json<T>(T value) => JsonSerializer.Serialize(value, SandboxJson.Options);
+    private static string Json(JsonObject value) => value.ToJsonString(SandboxJson.Options);
 
     private static async Task<string> Guard(Func<Task<string>> work)
     {

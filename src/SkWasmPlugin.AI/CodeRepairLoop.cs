@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
@@ -135,15 +136,26 @@ public sealed partial class CodeRepairLoop
         int? status = ex switch
         {
             HttpRequestException http => http.StatusCode is { } code ? (int)code : null,
-            _ => ex.GetType().GetProperty("Status")?.GetValue(ex) as int? ?? ex.GetType().GetProperty("StatusCode")?.GetValue(ex) switch
-            {
-                int i => i,
-                HttpStatusCode c => (int)c,
-                _ => null,
-            },
+            _ => StatusProperty(ex),
         };
         if (status is { } s) return s is 408 or 429 || s >= 500;
         return ex is HttpRequestException or TimeoutException || ex.InnerException is TimeoutException;
+    }
+
+    // Provider SDKs carry the HTTP status on their own exception types (Azure's RequestFailedException.Status,
+    // System.ClientModel's ClientResultException.Status, OllamaSharp's StatusCode); this library references none
+    // of them, so it reads the property by name. Where trimming removed it, the status is unknown and the
+    // exception is judged by its type alone.
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Best effort: a trimmed-away Status property only means the status is unknown.")]
+    private static int? StatusProperty(Exception ex)
+    {
+        var type = ex.GetType();
+        return (type.GetProperty("Status") ?? type.GetProperty("StatusCode"))?.GetValue(ex) switch
+        {
+            int i => i,
+            HttpStatusCode c => (int)c,
+            _ => null,
+        };
     }
 
     /// <summary>Runs the loop for one task.</summary>

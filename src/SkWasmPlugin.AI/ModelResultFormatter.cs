@@ -21,14 +21,17 @@ public static class ModelResultFormatter
         if (result.SessionId is not null) json["sessionId"] = result.SessionId;
         if (result.StdoutTruncated || result.Stdout.Length > maxChars) json["stdoutTruncated"] = true;
         if (result.StderrTruncated || result.Stderr.Length > maxChars / 2) json["stderrTruncated"] = true;
-        if (result.Guidance is { } g) json["guidance"] = JsonSerializer.SerializeToNode(g, SandboxJson.Options);
-        if (result.FuelAnalysis is { } f) json["fuelAnalysis"] = JsonSerializer.SerializeToNode(f, SandboxJson.Options);
-        if (result.Notes.Count > 0) json["notes"] = new JsonArray([.. result.Notes.Select(n => (JsonNode?)n)]);
+        if (result.Guidance is { } g) json["guidance"] = JsonSerializer.SerializeToNode(g, SandboxJson.TypeInfo<ErrorGuidance>());
+        if (result.FuelAnalysis is { } f) json["fuelAnalysis"] = JsonSerializer.SerializeToNode(f, SandboxJson.TypeInfo<FuelAnalysis>());
+        if (result.Notes.Count > 0) json["notes"] = Strings(result.Notes);
         return json;
     }
 
     /// <summary>The compact JSON text for one execution.</summary>
     public static string Format(ExecutionResult result, int maxChars) => ToJson(result, maxChars).ToJsonString(SandboxJson.Options);
+
+    /// <summary>A JSON array of strings.</summary>
+    public static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)v)]);
 
     /// <summary>Keeps the first and last parts of a long text with a marker of what was cut.</summary>
     public static string HeadTail(string text, int maxChars)

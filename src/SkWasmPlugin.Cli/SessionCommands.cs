@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using SkWasmPlugin.Sandbox;
 using Spectre.Console;
 
@@ -31,7 +33,12 @@ internal static class SessionCommands
             string id = parse.GetValue(idArg)!;
             var info = await sandbox.Sessions.GetAsync(id, ct) ?? throw new SessionNotFoundException(id);
             var ws = await sandbox.Sessions.GetWorkspaceInfoAsync(id, ct);
-            Console.WriteLine(SandboxJson.Serialize(new { session = info, workspace = ws }, indented: true));
+            var both = new JsonObject
+            {
+                ["session"] = JsonSerializer.SerializeToNode(info, SandboxJson.TypeInfo<SessionInfo>()),
+                ["workspace"] = JsonSerializer.SerializeToNode(ws, SandboxJson.TypeInfo<WorkspaceInfo>()),
+            };
+            Console.WriteLine(both.ToJsonString(SandboxJson.Indented));
             return 0;
         });
 

@@ -79,7 +79,7 @@ internal sealed class HttpGuardMiddleware(RequestDelegate next, SkWasmMcpServerO
     {
         context.Response.ContentType = "application/json";
         string body = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":" +
-            System.Text.Json.JsonSerializer.Serialize(message) + "}}";
+            System.Text.Json.Nodes.JsonValue.Create(message).ToJsonString() + "}}";
         return context.Response.WriteAsync(body);
     }
 }
