@@ -40,6 +40,9 @@ namespace SkWasmPlugin.Cli
     {
         public static WasmCodeSandbox Create(string? store) => new(new SandboxOptions
         {
+            // One call per process: a pool of reusable slots would only add its set-up, and resetting the slot
+            // (zeroing the pages it keeps resident) when the call's instance is dropped, before the process exits.
+            UsePoolingAllocator = false,
             Sessions = new SessionManagerOptions
             {
                 StoragePath = store ?? LocalWorkspaceStorage.DefaultRoot(),
