@@ -273,6 +273,39 @@ internal static class Modes
         }
     }
 
+    /// <summary>
+    /// The skwasm command line (published NativeAOT by compare.sh) running print(2+2) / console.log(2+2), timed from
+    /// process start to exit as a person sees it: the first call of each language fills an empty module cache, the
+    /// rest find it. Its folders (module cache, sessions) live in a fresh XDG_DATA_HOME.
+    /// </summary>
+    public static void Cli(string? output, string exe, int runs)
+    {
+        string root = Paths.NewTempDir("skwasm-bench-cli");
+        try
+        {
+            var environment = new Dictionary<string, string> { ["XDG_DATA_HOME"] = root, ["SKWASM_HOME"] = "" };
+            foreach (var lang in Languages.All)
+            {
+                string name = lang.Name();
+                string native = lang == Language.Python ? "native-python" : "native-node";
+                string[] args = ["run", "--lang", name, "--code", SandboxCases.Code(lang)];
+                var empty = Processes.Native(exe, args, 0, 1, environment);
+                Log($"skwasm run {name}, empty cache: {empty}");
+                var cached = Processes.Native(exe, args, 1, runs, environment);
+                Log($"skwasm run {name}, module cache: {cached}");
+                Row.Append(output,
+                [
+                    Row.Latency($"skwasm CLI (NativeAOT) run {name}, empty cache (start to exit)", empty, Judge.P50AtMost, 6000, "p50 <= 6 s", native),
+                    Row.Latency($"skwasm CLI (NativeAOT) run {name}, module cache (start to exit)", cached, Judge.P50AtMost, 100, "p50 <= 100 ms", native),
+                ]);
+            }
+        }
+        finally
+        {
+            Paths.TryDelete(root);
+        }
+    }
+
     /// <summary>A value from the child's phase line ("main=21.8 ctor=93.6 ..."), NaN when absent.</summary>
     private static double Phase(string phases, string name) =>
         phases.Split(' ').Select(p => p.Split('=')).FirstOrDefault(kv => kv.Length == 2 && kv[0] == name) is { } kv

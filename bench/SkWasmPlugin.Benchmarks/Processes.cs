@@ -11,7 +11,7 @@ internal static class Processes
     public const string NativeNode = "/usr/bin/node";
 
     /// <summary>Process start to exit of <paramref name="file"/> with <paramref name="args"/>, after warm-up runs.</summary>
-    public static Summary Native(string file, string[] args, int warmup, int runs)
+    public static Summary Native(string file, string[] args, int warmup, int runs, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(file)) throw new FileNotFoundException($"{file} is not installed; the native baseline needs it.", file);
         var samples = new List<double>(runs);
@@ -19,6 +19,7 @@ internal static class Processes
         {
             var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (string a in args) psi.ArgumentList.Add(a);
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
             long t = Stopwatch.GetTimestamp();
             using var p = Process.Start(psi)!;
             string stdout = p.StandardOutput.ReadToEnd();
