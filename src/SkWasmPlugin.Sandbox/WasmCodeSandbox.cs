@@ -104,7 +104,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         }
         finally
         {
-            GuestRuntime.TryDeleteDirectory(workspace);
+            _sweeper.Delete(workspace);
             if (instance is not null)
             {
                 // A slot's first reset faults in every page it keeps resident (tens of milliseconds), so each runtime's
@@ -117,6 +117,8 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
             }
         }
     }
+
+    private readonly FolderSweeper _sweeper = new();
 
     private readonly int[] _firstDropTaken = new int[Languages.All.Count];
 
@@ -196,6 +198,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await Task.WhenAll(_firstDrops.OfType<Task>()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _sweeper.DisposeAsync().ConfigureAwait(false);
         await _sessions.DisposeAsync().ConfigureAwait(false);
         _catalog.Dispose();
     }

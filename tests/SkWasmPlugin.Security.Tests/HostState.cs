@@ -92,6 +92,8 @@ public sealed record HostState(
                 foreach (string child in Directory.EnumerateFileSystemEntries(state))
                     if (!child.EndsWith(".ckpt", StringComparison.Ordinal) && !InFlight(child, ".ckpt")) problems.Add($"unexpected '{child}' in a session's state folder");
         }
+        // Stateless workspaces are deleted in the background right after their call's result: give that a moment.
+        SpinWait.SpinUntil(() => !Directory.Exists(f.ScratchRoot) || !Directory.EnumerateFileSystemEntries(f.ScratchRoot).Any(), TimeSpan.FromSeconds(5));
         foreach (string entry in Directory.Exists(f.ScratchRoot) ? Directory.EnumerateFileSystemEntries(f.ScratchRoot) : [])
             problems.Add($"a stateless workspace was left behind: '{entry}'");
         return problems;
