@@ -198,7 +198,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await Task.WhenAll(_firstDrops.OfType<Task>()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await _sweeper.DisposeAsync().ConfigureAwait(false);
+        _sweeper.Dispose();
         await _sessions.DisposeAsync().ConfigureAwait(false);
         _catalog.Dispose();
     }
