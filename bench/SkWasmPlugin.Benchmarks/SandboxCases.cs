@@ -162,6 +162,7 @@ internal static partial class SandboxCases
         ProcMemory AfterDestroyAgain,
         ProcMemory AfterDestroyAgainIdle,
         Summary Latency,
+        double PeakRssDuringLoadMb,
         double CallsPerSecond,
         double CreateMsPerSession,
         int LiveAfterCreate,
@@ -227,7 +228,20 @@ internal static partial class SandboxCases
         var afterCreate = ProcMemory.Settled();
 
         var latencies = new double[sessions * callsEach];
+        // Active sessions: the highest RSS while all of them run calls (sampled every 2 ms on another thread).
+        double peak = 0;
+        using var loadDone = new CancellationTokenSource();
+        var sampler = Task.Run(() =>
+        {
+            while (!loadDone.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, ProcMemory.Read().RssMb);
+                Thread.Sleep(2);
+            }
+        });
         double seconds = await Load(ids, callsEach, latencies);
+        await loadDone.CancelAsync();
+        await sampler;
         await Task.Delay(1000);
         var afterLoad = ProcMemory.Settled();
 
@@ -243,7 +257,7 @@ internal static partial class SandboxCases
         var afterDestroyAgain = ProcMemory.Settled();
         await Task.Delay(10_000); // does the GC give its committed memory back with time?
         var afterDestroyAgainIdle = ProcMemory.Settled();
-        return new ConcurrencyResult(sessions, baseline, afterCreate, afterLoad, afterDestroy, afterRecreate, afterDestroyAgain, afterDestroyAgainIdle, Summary.Of(latencies),
+        return new ConcurrencyResult(sessions, baseline, afterCreate, afterLoad, afterDestroy, afterRecreate, afterDestroyAgain, afterDestroyAgainIdle, Summary.Of(latencies), peak,
             sessions * callsEach / seconds, createMs, live, liveAfter);
     }
 }
