@@ -50,7 +50,13 @@ namespace SkWasmPlugin.Cli
             },
         });
 
-        public static IAnsiConsole Stderr { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        private static readonly Lazy<IAnsiConsole> s_stderr = new(() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }));
+
+        /// <summary>The styled console for summaries on stderr (set up on first use: terminal detection takes milliseconds).</summary>
+        public static IAnsiConsole Stderr => s_stderr.Value;
+
+        /// <summary>Sets <see cref="Stderr"/> up on another core while the program runs, off the path to the summary line.</summary>
+        public static void PrepareStderr() => ThreadPool.UnsafeQueueUserWorkItem(static _ => _ = s_stderr.Value, (object?)null, preferLocal: false);
     }
 
     internal static class RunCommand
@@ -95,6 +101,7 @@ namespace SkWasmPlugin.Cli
                     Timeout = parse.GetValue(timeout) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
                 };
 
+                if (!parse.GetValue(json)) CliSandbox.PrepareStderr();
                 await using var sandbox = CliSandbox.Create(parse.GetValue(store));
                 string? sessionId = parse.GetValue(session);
                 if (sessionId is not null)
