@@ -15,6 +15,7 @@ if (args.Length == 0)
           native [--out F] [--runs N]           /usr/bin/python3 -c and /usr/bin/node -e baselines
           first-run-all [--out F] [--cold N] [--warm N] [--variant NAME] [--child-exe PATH]   first execution after process start, in child processes
           conc --lang L [--sessions N] [--calls K] [--no-pool] [--no-persist] [--keep-resident BYTES] [--out F]   N live sessions: memory, concurrent latency, destroy
+          fresh [--calls N]                     fresh stateless calls only (both languages, one process): quick side-by-side checks
           cli --exe PATH [--runs N] [--out F]   the skwasm command line, start to exit, empty and warm module cache
           keep-resident [--instances N] [--out F]   pooling keep-resident 16 MiB vs 0, Wasmtime directly
           first-run --cache DIR --lang L [--t0 TS] [--work DIR]   the child itself
@@ -55,6 +56,18 @@ switch (mode)
     case "first-run-all":
         Modes.FirstRunAll(Opt("--out"), IntOpt("--cold", 2), IntOpt("--warm", 5), Opt("--variant"), Opt("--child-exe"));
         return 0;
+    case "fresh":
+    {
+        string root = Paths.NewTempDir("skwasm-bench-fresh");
+        await using (var sandbox = new WasmCodeSandbox(SandboxCases.Options(root, Paths.PersistentModuleCache())))
+        {
+            sandbox.Warmup();
+            foreach (var lang in Languages.All)
+                Console.WriteLine($"fresh {lang.Name()}: {await SandboxCases.Fresh(sandbox, lang, 50, IntOpt("--calls", 400))}");
+        }
+        Paths.TryDelete(root);
+        return 0;
+    }
     case "cli":
         Modes.Cli(Opt("--out"), Opt("--exe") ?? throw new ArgumentException("--exe PATH (skwasm published NativeAOT) is required"), IntOpt("--runs", 15));
         return 0;
