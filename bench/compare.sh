@@ -46,6 +46,7 @@ fi
 echo "publishing src/SkWasmPlugin.Cli NativeAOT ($rid)..." >&2
 if dotnet publish -c Release -r "$rid" -p:PublishAot=true -o "$work/cli" "$here/../src/SkWasmPlugin.Cli" -nologo -v quiet >&2; then
   dotnet "$dll" cli --exe "$work/cli/skwasm" --runs "$runs" --out "$rows"
+  dotnet "$dll" mcp --exe "$work/cli/skwasm" --runs 9 --out "$rows"
 else
   echo "NativeAOT publish of the CLI failed; its rows are left out" >&2
 fi

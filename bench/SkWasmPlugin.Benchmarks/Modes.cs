@@ -309,6 +309,65 @@ internal static class Modes
         }
     }
 
+    /// <summary>
+    /// <c>skwasm mcp</c> over stdio as an MCP client starts it: time from process start to the answer to
+    /// <c>initialize</c>, and to the result of a first <c>execute_code</c> (Python <c>print(2+2)</c>), module
+    /// cache filled by one unmeasured run; folders in a fresh XDG_DATA_HOME.
+    /// </summary>
+    public static void Mcp(string? output, string exe, int runs)
+    {
+        string root = Paths.NewTempDir("skwasm-bench-mcp");
+        try
+        {
+            var initialized = new List<double>();
+            var executed = new List<double>();
+            for (int i = 0; i < runs + 1; i++)
+            {
+                var psi = new ProcessStartInfo(exe) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                psi.ArgumentList.Add("mcp");
+                psi.Environment["XDG_DATA_HOME"] = root;
+                psi.Environment["SKWASM_HOME"] = "";
+                long t = Stopwatch.GetTimestamp();
+                using var p = Process.Start(psi)!;
+                p.ErrorDataReceived += (_, _) => { };
+                p.BeginErrorReadLine();
+                p.StandardInput.WriteLine("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}""");
+                p.StandardInput.Flush();
+                string? answer = p.StandardOutput.ReadLine();
+                double init = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                p.StandardInput.WriteLine("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+                p.StandardInput.WriteLine("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"execute_code","arguments":{"language":"python","code":"print(2+2)"}}}""");
+                p.StandardInput.Flush();
+                string? result = p.StandardOutput.ReadLine();
+                double exec = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                if (i == 0)
+                {
+                    // The server warms both runtimes up: let JavaScript's compiled module reach the cache too.
+                    p.StandardInput.WriteLine("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"execute_code","arguments":{"language":"javascript","code":"console.log(2+2)"}}}""");
+                    p.StandardInput.Flush();
+                    p.StandardOutput.ReadLine();
+                }
+                p.StandardInput.Close();
+                p.WaitForExit();
+                if (answer is null || !answer.Contains("\"protocolVersion\"", StringComparison.Ordinal) || result is null || !result.Contains("\"outcome\":\"success\"", StringComparison.Ordinal))
+                    throw new InvalidOperationException($"skwasm mcp answered unexpectedly: '{answer}' / '{result}'");
+                if (i == 0) continue; // fills the module cache
+                initialized.Add(init);
+                executed.Add(exec);
+            }
+            Log($"skwasm mcp initialize: {Summary.Of(initialized)}; first execute_code: {Summary.Of(executed)}");
+            Row.Append(output,
+            [
+                Row.Latency("skwasm mcp (NativeAOT, stdio): initialize answered (from process start)", Summary.Of(initialized), Judge.None, double.NaN, "info", "-"),
+                Row.Latency("skwasm mcp (NativeAOT, stdio): first execute_code python result (from process start)", Summary.Of(executed), Judge.None, double.NaN, "info", "native-python"),
+            ]);
+        }
+        finally
+        {
+            Paths.TryDelete(root);
+        }
+    }
+
     /// <summary>A value from the child's phase line ("main=21.8 ctor=93.6 ..."), NaN when absent.</summary>
     private static double Phase(string phases, string name) =>
         phases.Split(' ').Select(p => p.Split('=')).FirstOrDefault(kv => kv.Length == 2 && kv[0] == name) is { } kv

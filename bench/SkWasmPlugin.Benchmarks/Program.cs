@@ -16,6 +16,7 @@ if (args.Length == 0)
           first-run-all [--out F] [--cold N] [--warm N] [--variant NAME] [--child-exe PATH]   first execution after process start, in child processes
           conc --lang L [--sessions N] [--calls K] [--no-pool] [--no-persist] [--keep-resident BYTES] [--out F]   N live sessions: memory, concurrent latency, destroy
           fresh [--calls N]                     fresh stateless calls only (both languages, one process): quick side-by-side checks
+          mcp --exe PATH [--runs N] [--out F]   skwasm mcp over stdio: initialize and first execute_code, from process start
           cli --exe PATH [--runs N] [--out F]   the skwasm command line, start to exit, empty and warm module cache
           keep-resident [--instances N] [--out F]   pooling keep-resident 16 MiB vs 0, Wasmtime directly
           first-run --cache DIR --lang L [--t0 TS] [--work DIR]   the child itself
@@ -68,6 +69,9 @@ switch (mode)
         Paths.TryDelete(root);
         return 0;
     }
+    case "mcp":
+        Modes.Mcp(Opt("--out"), Opt("--exe") ?? throw new ArgumentException("--exe PATH (skwasm published NativeAOT) is required"), IntOpt("--runs", 9));
+        return 0;
     case "cli":
         Modes.Cli(Opt("--out"), Opt("--exe") ?? throw new ArgumentException("--exe PATH (skwasm published NativeAOT) is required"), IntOpt("--runs", 15));
         return 0;
