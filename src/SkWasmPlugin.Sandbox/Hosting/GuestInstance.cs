@@ -69,6 +69,7 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         Runtime = runtime;
         WorkspacePath = workspacePath;
         Quota = quota;
+        _untouchedMemory = !engine.Pooled;
         _store = new Store(engine.Engine, this);
         var wasi = new WasiConfiguration()
             .WithStandardOutputCallback(data => _stdout.Write(data))
@@ -206,9 +207,15 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         long length = _memory.GetLength();
         if (image.MemoryLength > length)
             _memory.Grow((image.MemoryLength - length + Memory.PageSize - 1) / Memory.PageSize);
-        image.ApplyTo(_memory.GetSpan(0, checked((int)_memory.GetLength())));
+        image.ApplyTo(_memory.GetSpan(0, checked((int)_memory.GetLength())), populate: _untouchedMemory);
+        _untouchedMemory = false;
         _stackPointer.SetValue(image.StackPointer);
     }
+
+    // A memory of its own (not a pool slot) that nothing has written yet: none of its pages are present, so
+    // the first image is faulted in by runs (PagePopulator). A pool slot keeps its pages resident between
+    // instances, and there populating first made fresh calls slower (Python 1.8 -> 2.1 ms).
+    private bool _untouchedMemory;
 
     public RawExecution Execute(string code, string? stdin, int flags, EffectiveLimits limits, CancellationToken cancellationToken)
     {

@@ -88,15 +88,24 @@ internal sealed record PageImage
         return (pages, [.. pages.Select(p => top[p])]);
     }
 
-    /// <summary>Writes the base's pages, then these, into <paramref name="memory"/>, which must already be <see cref="MemoryLength"/> long.</summary>
-    public void ApplyTo(Span<byte> memory)
+    /// <summary>
+    /// Writes the base's pages, then these, into <paramref name="memory"/>, which must already be
+    /// <see cref="MemoryLength"/> long; with <paramref name="populate"/> (a memory none of whose pages are present
+    /// yet) each run of pages is faulted in with one call first.
+    /// </summary>
+    public void ApplyTo(Span<byte> memory, bool populate = false)
     {
-        Base?.ApplyTo(memory);
-        for (int i = 0; i < Pages.Length; i++)
+        Base?.ApplyTo(memory, populate);
+        for (int i = 0; i < Pages.Length;)
         {
-            int start = Pages[i] * PageSize;
-            int length = Math.Min(PageSize, memory.Length - start);
-            Data.AsSpan(i * PageSize, length).CopyTo(memory.Slice(start, length));
+            // One run of consecutive pages: populated in one call, then copied in one block.
+            int first = i;
+            while (i + 1 < Pages.Length && Pages[i + 1] == Pages[i] + 1) i++;
+            i++;
+            int start = Pages[first] * PageSize;
+            int length = (int)Math.Min((long)(i - first) * PageSize, memory.Length - start);
+            if (populate) PagePopulator.PopulateForWrite(memory, start, length);
+            Data.AsSpan(first * PageSize, length).CopyTo(memory.Slice(start, length));
         }
     }
 
