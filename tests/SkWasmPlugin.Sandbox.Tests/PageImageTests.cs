@@ -107,4 +107,37 @@ public sealed class PageImageTests
             System.Runtime.InteropServices.NativeMemory.AlignedFree(block);
         }
     }
+
+    [Fact]
+    public unsafe void Populating_runs_of_pages_first_writes_the_same_memory_as_copying_alone()
+    {
+        // Runs of 1, 3 and 2 pages, a layer on top that rewrites one page of a run and adds another.
+        byte[] fresh = Memory(24, 0);
+        byte[] started = Memory(24, 2, 1, 4, 5, 6, 20, 21);
+        var startedImage = PageImage.Diff(started, fresh, 100);
+        byte[] live = (byte[])started.Clone();
+        new Random(7).NextBytes(live.AsSpan(5 * Page, Page));
+        new Random(8).NextBytes(live.AsSpan(10 * Page, Page));
+        var layered = PageImage.Diff(live, started, 200, startedImage);
+
+        byte[] expected = Restore(fresh, layered);
+        int bytes = 24 * Page;
+        byte* block = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)bytes, Page);
+        try
+        {
+            var memory = new Span<byte>(block, bytes);
+            fresh.CopyTo(memory);
+            layered.ApplyTo(memory, populate: true);
+            Assert.True(memory.SequenceEqual(expected));
+            // Not page-aligned: skipped, and the copy is still whole.
+            var shifted = new Span<byte>(block + 8, bytes - 8);
+            shifted.Clear();
+            startedImage.ApplyTo(shifted[..(23 * Page)], populate: true);
+            Assert.True(shifted.Slice(Page, Page).SequenceEqual(started.AsSpan(Page, Page)));
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.AlignedFree(block);
+        }
+    }
 }

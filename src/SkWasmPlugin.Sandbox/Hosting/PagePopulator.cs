@@ -21,6 +21,7 @@ internal static unsafe partial class PagePopulator
         if (!s_supported || length <= 0) return;
         fixed (byte* p = memory)
         {
+            if (((nuint)(p + start) & (PageImage.PageSize - 1)) != 0) return; // guest memories are page-aligned; anything else is copied as is
             try
             {
                 if (MAdvise(p + start, (nuint)length, MadvPopulateWrite) != 0 && Marshal.GetLastPInvokeError() == EInval)
