@@ -286,7 +286,7 @@ internal static class Modes
         string root = Paths.NewTempDir("skwasm-bench-cli");
         try
         {
-            var environment = new Dictionary<string, string> { ["XDG_DATA_HOME"] = root, ["SKWASM_HOME"] = "" };
+            var environment = SkwasmEnvironment(root);
             foreach (var lang in Languages.All)
             {
                 string name = lang.Name();
@@ -309,6 +309,9 @@ internal static class Modes
         }
     }
 
+    /// <summary>A skwasm process whose module cache and sessions live under <paramref name="root"/> (its default folders, moved by XDG_DATA_HOME).</summary>
+    private static Dictionary<string, string> SkwasmEnvironment(string root) => new() { ["XDG_DATA_HOME"] = root, ["SKWASM_HOME"] = "" };
+
     /// <summary>
     /// <c>skwasm mcp</c> over stdio as an MCP client starts it: time from process start to the answer to
     /// <c>initialize</c>, and to the result of a first <c>execute_code</c> (Python <c>print(2+2)</c>), module
@@ -325,8 +328,7 @@ internal static class Modes
             {
                 var psi = new ProcessStartInfo(exe) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
                 psi.ArgumentList.Add("mcp");
-                psi.Environment["XDG_DATA_HOME"] = root;
-                psi.Environment["SKWASM_HOME"] = "";
+                foreach (var (name, value) in SkwasmEnvironment(root)) psi.Environment[name] = value;
                 long t = Stopwatch.GetTimestamp();
                 using var p = Process.Start(psi)!;
                 p.ErrorDataReceived += (_, _) => { };
