@@ -13,6 +13,10 @@ import traceback
 
 FILENAME = "<code>"
 _MAX_CANDIDATES = 200
+_MAX_MESSAGE = 4000  # characters of an exception message kept in the report (the host caps again)
+_MAX_NAME = 300      # characters of a name, key, path or frame function
+_MAX_FRAMES = 100    # innermost frames of the user's code
+_MAX_TRACEBACK_PART = 10000  # characters of one part (a frame, the message) of the traceback on stderr
 _main = sys.modules["__main__"].__dict__
 _main.setdefault("__builtins__", builtins)
 _cells = 0
@@ -52,14 +56,47 @@ def _keys_on_line(frame, line_text):
         value = frame.f_locals.get(name, frame.f_globals.get(name))
         if isinstance(value, dict) and id(value) not in seen:
             seen.add(id(value))
-            keys.extend(repr(k) for k in list(value)[:_MAX_CANDIDATES])
+            keys.extend(_short_repr(k) for k in list(value)[:_MAX_CANDIDATES])
     return keys[:_MAX_CANDIDATES] or None
+
+
+def _text(value, limit=_MAX_NAME):
+    """A report string: capped, and valid UTF-8 (a lone surrogate, as os.listdir gives for a non-UTF-8 name, kept as its escape)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = str(value)
+    if len(value) > limit:
+        value = value[:limit] + "… [%d more characters]" % (len(value) - limit)
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _short_repr(value):
+    """repr() of a key, without paying for the whole of a huge string (repr costs fuel per character)."""
+    if isinstance(value, (str, bytes)) and len(value) > _MAX_NAME:
+        return repr(value[:_MAX_NAME]) + "…"
+    return repr(value)
+
+
+def _clean(error):
+    """Every string and list of a report capped (_text), whatever put it there."""
+    out = {}
+    for key, value in error.items():
+        if isinstance(value, str):
+            value = _text(value, _MAX_MESSAGE if key == "message" else _MAX_NAME)
+        elif isinstance(value, list):
+            kept = value[-_MAX_FRAMES:] if key == "frames" else value[:_MAX_CANDIDATES]
+            value = [_clean(v) if isinstance(v, dict) else _text(v) for v in kept]
+        elif isinstance(value, dict):
+            value = _clean(value)
+        out[key] = value
+    return out
 
 
 def _describe(exc):
     error = {
         "type": type(exc).__name__,
-        "message": str(exc),
+        "message": _message(exc),
         "line": None, "column": None, "function": None, "frames": [],
         "candidates": None, "missingName": None, "missingKey": None,
         "missingModule": None, "availableKeys": None,
@@ -85,7 +122,7 @@ def _describe(exc):
         if obj is not None:
             error["candidates"] = [a for a in dir(obj) if not a.startswith("_")][:_MAX_CANDIDATES]
     elif isinstance(exc, KeyError) and exc.args:
-        error["missingKey"] = repr(exc.args[0])
+        error["missingKey"] = _short_repr(exc.args[0])
         if frame is not None:
             error["availableKeys"] = _keys_on_line(frame, linecache.getline(FILENAME, error["line"] or 0))
     elif isinstance(exc, ImportError):
@@ -95,6 +132,13 @@ def _describe(exc):
         error["errno"] = errno.errorcode.get(exc.errno) if exc.errno else None
         error["path"] = exc.filename if isinstance(exc.filename, str) else None
     return error
+
+
+def _message(exc):
+    try:
+        return str(exc)
+    except BaseException as inner:  # a __str__ that fails must not take the report down
+        return "<%s while reading the message: %s>" % (type(inner).__name__, _text(repr(inner)))
 
 
 def _exit_code(exc):
@@ -112,7 +156,20 @@ def _print_user_traceback(exc):
     tb = exc.__traceback__
     if tb is not None and tb.tb_frame.f_code is run.__code__:
         tb = tb.tb_next
-    traceback.print_exception(type(exc), exc, tb, file=sys.stderr)
+    # Messages are capped before formatting (formatting costs fuel per character) and each part after it, so a
+    # huge message (raise ValueError('A' * 10**8)) shows as its start and the error, not as a limit.
+    te = traceback.TracebackException(type(exc), exc, tb, compact=True)
+    pending, seen = [te], set()
+    while pending:
+        t = pending.pop()
+        if t is None or id(t) in seen:
+            continue
+        seen.add(id(t))
+        if isinstance(getattr(t, "_str", None), str) and len(t._str) > _MAX_TRACEBACK_PART:
+            t._str = t._str[:_MAX_TRACEBACK_PART] + "… [%d more characters]" % (len(t._str) - _MAX_TRACEBACK_PART)
+        pending.extend((t.__cause__, t.__context__, *(getattr(t, "exceptions", None) or ())))
+    for part in te.format():
+        sys.stderr.write(part if len(part) <= _MAX_TRACEBACK_PART else _text(part, _MAX_TRACEBACK_PART) + "\n")
 
 
 def run(code, stdin, flags):
@@ -137,7 +194,7 @@ def run(code, stdin, flags):
             _print_user_traceback(exc)
             error = _describe(exc)
         except BaseException as inner:  # describing must never take the runner down
-            error = {"type": type(exc).__name__, "message": str(exc), "describeError": repr(inner)}
+            error = {"type": type(exc).__name__, "message": _message(exc), "describeError": _text(repr(inner))}
         exc.__traceback__ = None
     finally:
         for stream in (sys.stdout, sys.stderr):
@@ -149,7 +206,7 @@ def run(code, stdin, flags):
     # did complete, so report it. The host asks once, so a second attempt is never interrupted.
     for _attempt in range(2):
         try:
-            return exit_code, json.dumps({"exitCode": exit_code, "error": error}, default=str)
+            return exit_code, json.dumps({"exitCode": exit_code, "error": _clean(error) if error else None}, default=str)
         except Interrupted:
             continue
     return exit_code, '{"exitCode": %d, "error": null}' % exit_code

@@ -38,6 +38,9 @@ void sk_js_reseed(JSContext *ctx);
 #define MAX_LIST 200                             /* cap of candidates in the report */
 #define MAX_FRAMES 50                            /* innermost frames kept in the report */
 #define MAX_STACK_LINES 20                       /* frames printed on stderr */
+#define MAX_MESSAGE 4000                         /* bytes of an error message kept in the report */
+#define MAX_NAME 300                             /* bytes of a name (type, candidate) kept in the report */
+#define MAX_ERROR_TEXT 10000                     /* bytes of the error's text (message, stack) on stderr */
 #define CODE_FILE "<code>"
 
 static JSRuntime *rt;
@@ -1103,6 +1106,8 @@ static void add_names(JSContext *c, Buf *list, size_t *count, JSValueConst obj, 
             const char *s = JS_AtomToCString(c, tab[i].atom);
             if (s && builtins >= 0 && is_builtin_name(s) != builtins) {
                 JS_FreeCString(c, s);
+            } else if (s && strlen(s) > MAX_NAME) {
+                JS_FreeCString(c, s);                /* no one means a name that long */
             } else if (s) {
                 /* dedupe: the list is small (<= 200), a linear scan is fine */
                 Buf key = { 0 };
@@ -1152,6 +1157,29 @@ static char *between(const char *s, const char *prefix, const char *suffix)
     return r;
 }
 
+/* The longest prefix of s (of at least max bytes) that is at most max bytes and ends on a UTF-8 boundary. */
+static size_t utf8_boundary(const char *s, size_t max)
+{
+    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80) max--;
+    return max;
+}
+
+/* Cuts a malloc'd string to at most max bytes (on a UTF-8 boundary), saying how much was cut. */
+static void cap_utf8(char **text, size_t max)
+{
+    size_t n = strlen(*text);
+    if (n <= max) return;
+    size_t keep = utf8_boundary(*text, max);
+    char tail[48];
+    int t = snprintf(tail, sizeof tail, "... [%zu more bytes]", n - keep);
+    char *out = malloc(keep + (size_t)t + 1);
+    if (!out) { (*text)[keep] = 0; return; }
+    memcpy(out, *text, keep);
+    memcpy(out + keep, tail, (size_t)t + 1);
+    free(*text);
+    *text = out;
+}
+
 /* Print the uncaught value to stderr and build the report for it. */
 static void report_error(JSValueConst exc, int is_module)
 {
@@ -1180,6 +1208,8 @@ static void report_error(JSValueConst exc, int is_module)
     }
     if (!type) type = strdup("Error");
     if (!message) message = strdup("");
+    cap_utf8(&message, MAX_MESSAGE);
+    cap_utf8(&type, MAX_NAME);
     if (stop_requested) { free(type); type = strdup("Interrupted"); }
 
     /* the human form on stderr: "Name: message" then the stack (prelude's errorText),
@@ -1202,8 +1232,14 @@ static void report_error(JSValueConst exc, int is_module)
                 if (++lines == MAX_STACK_LINES + 1) cut = q;
                 if (lines > MAX_STACK_LINES + 1 && q + 1 < s + n) more++;
             }
-            if (cut && more > 1) {
-                fwrite(p, 1, (size_t)(cut - p), stderr);
+            size_t shown = cut && more > 1 ? (size_t)(cut - p) : n;
+            if (shown > MAX_ERROR_TEXT) {
+                /* a huge message (throw new Error('A'.repeat(1e8))): its start, not an output limit */
+                size_t keep = utf8_boundary(s, MAX_ERROR_TEXT);
+                fwrite(s, 1, keep, stderr);
+                fprintf(stderr, "... [%zu more bytes]", n - keep);
+            } else if (cut && more > 1) {
+                fwrite(p, 1, shown, stderr);
                 fprintf(stderr, "\n    ... %zu more frames", more + 1);
             } else {
                 fwrite(s, 1, n, stderr);

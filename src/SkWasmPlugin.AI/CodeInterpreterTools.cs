@@ -105,8 +105,11 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
                 return ModelResultFormatter.Error("invalid_argument", $"Unknown language '{language}'. Use 'python' or 'javascript', or omit it.");
             lang = parsed;
         }
-        var info = await sandbox.Sessions.CreateAsync(new SessionOptions { Language = lang }, cancellationToken).ConfigureAwait(false);
-        return Json(new JsonObject { ["sessionId"] = info.Id, ["languages"] = ModelResultFormatter.Strings(info.Languages), ["workspace"] = "/app" });
+        return await Guard(async () =>
+        {
+            var info = await sandbox.Sessions.CreateAsync(new SessionOptions { Language = lang }, cancellationToken).ConfigureAwait(false);
+            return Json(new JsonObject { ["sessionId"] = info.Id, ["languages"] = ModelResultFormatter.Strings(info.Languages), ["workspace"] = "/app" });
+        }).ConfigureAwait(false);
     }
 
     [Description(ToolDescriptions.DestroySession)]
@@ -152,17 +155,21 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
-            byte[] bytes = await sandbox.Sessions.ReadFileAsync(sessionId, path, cancellationToken).ConfigureAwait(false);
+            // Never more than the model can be shown: the head of a large file, however large it is on disk.
+            int cap = _options.MaxOutputCharsForModel * 4 * 4;
+            var file = await sandbox.Sessions.ReadFileAsync(sessionId, path, cap, cancellationToken).ConfigureAwait(false);
             string text;
             try
             {
-                text = new UTF8Encoding(false, true).GetString(bytes);
+                text = new UTF8Encoding(false, true).GetString(file.Truncated ? Utf8Head(file.Content) : file.Content.Span);
             }
             catch (DecoderFallbackException)
             {
-                return ModelResultFormatter.Error("binary_file", $"'{path}' is a binary file ({bytes.Length:N0} bytes); read it with code instead.");
+                return ModelResultFormatter.Error("binary_file", $"'{path}' is a binary file ({file.Size:N0} bytes); read it with code instead.");
             }
-            return Json(new JsonObject { ["path"] = path, ["size"] = bytes.Length, ["content"] = ModelResultFormatter.HeadTail(text, _options.MaxOutputCharsForModel * 4) });
+            var result = new JsonObject { ["path"] = path, ["size"] = file.Size, ["content"] = ModelResultFormatter.HeadTail(text, _options.MaxOutputCharsForModel * 4) };
+            if (file.Truncated) result["note"] = $"Only the first {file.Content.Length:N0} of {file.Size:N0} bytes were read; read the rest with code.";
+            return Json(result);
         });
 
     [Description(ToolDescriptions.WriteFile)]
@@ -197,6 +204,21 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
     [Description(ToolDescriptions.ListRuntimes)]
     public string ListRuntimes() => SandboxJson.Serialize(sandbox.Describe());
 
+    /// <summary>A cut read without the incomplete UTF-8 sequence it may end in.</summary>
+    private static ReadOnlySpan<byte> Utf8Head(ReadOnlyMemory<byte> content)
+    {
+        var span = content.Span;
+        int end = span.Length;
+        for (int back = 1; back <= 3 && end - back >= 0; back++)
+        {
+            byte b = span[end - back];
+            if ((b & 0xC0) == 0x80) continue; // continuation byte: keep looking for the lead
+            int need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+            return need > back ? span[..(end - back)] : span;
+        }
+        return span;
+    }
+
     private static string Json(JsonObject value) => value.ToJsonString(SandboxJson.Options);
 
     private static async Task<string> Guard(Func<Task<string>> work)
@@ -212,13 +234,16 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
     }
 
     private static bool IsCallerError(Exception ex) =>
-        ex is ArgumentException or KeyNotFoundException or FileNotFoundException or DirectoryNotFoundException or WorkspaceQuotaExceededException;
+        ex is ArgumentException or KeyNotFoundException or FileNotFoundException or DirectoryNotFoundException or WorkspaceQuotaExceededException
+            or SessionLimitExceededException or SessionInUseException;
 
     private static string ErrorFor(Exception ex) => ex switch
     {
         SessionNotFoundException => ModelResultFormatter.Error("session_not_found", ex.Message + " Call create_session and use the id it returns."),
         FileNotFoundException or DirectoryNotFoundException => ModelResultFormatter.Error("not_found", ex.Message),
         WorkspaceQuotaExceededException => ModelResultFormatter.Error("quota_exceeded", ex.Message),
+        SessionLimitExceededException => ModelResultFormatter.Error("too_many_sessions", ex.Message),
+        SessionInUseException => ModelResultFormatter.Error("session_busy", ex.Message),
         _ => ModelResultFormatter.Error("invalid_argument", ex.Message),
     };
 

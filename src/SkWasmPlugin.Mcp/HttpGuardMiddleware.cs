@@ -13,11 +13,16 @@ namespace SkWasmPlugin.Mcp;
 /// </summary>
 internal sealed class HttpGuardMiddleware(RequestDelegate next, SkWasmMcpServerOptions options)
 {
-    private readonly byte[]? _tokenHash = string.IsNullOrEmpty(options.Token) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(options.Token));
+    /// <summary>The key of <see cref="HttpContext.Items"/> that holds the principal a request was authenticated as.</summary>
+    internal const string PrincipalItem = "skwasm.principal";
+
+    private readonly (string Principal, byte[] Hash)[] _tokens = [.. options.PrincipalTokens().Select(t => (t.Principal, SHA256.HashData(Encoding.UTF8.GetBytes(t.Token))))];
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (_tokenHash is not null && !HasValidToken(context.Request))
+        string? principal = _tokens.Length == 0 ? "address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown") : PrincipalOf(context.Request);
+        if (principal is not null) context.Items[PrincipalItem] = principal;
+        else
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Bearer";
@@ -54,13 +59,17 @@ internal sealed class HttpGuardMiddleware(RequestDelegate next, SkWasmMcpServerO
         }
     }
 
-    private bool HasValidToken(HttpRequest request)
+    /// <summary>The principal whose token the request carries (every token compared, in constant time); null when none matches.</summary>
+    private string? PrincipalOf(HttpRequest request)
     {
         string header = request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
-        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return false;
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return null;
         byte[] given = SHA256.HashData(Encoding.UTF8.GetBytes(header.AsSpan(scheme.Length).Trim().ToString()));
-        return CryptographicOperations.FixedTimeEquals(given, _tokenHash);
+        string? found = null;
+        foreach (var (principal, hash) in _tokens)
+            if (CryptographicOperations.FixedTimeEquals(given, hash)) found ??= "token:" + principal;
+        return found;
     }
 
     private static bool IsJson(string? contentType) =>

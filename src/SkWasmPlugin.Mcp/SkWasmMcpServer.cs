@@ -72,7 +72,7 @@ public static class SkWasmMcpServer
         {
             if (!o.AllowRemote)
                 throw new ArgumentException($"Refusing to listen on '{bind.Host}', which is not a loopback address. Pass --allow-remote (with a --token) to accept remote clients.");
-            if (string.IsNullOrEmpty(o.Token))
+            if (!o.RequiresToken)
                 throw new ArgumentException("Remote binding needs a bearer token: pass --token or set " + SkWasmMcpServerOptions.TokenEnvironmentVariable + ".");
         }
         if (o.MaxRequestBodyBytes < 1024) throw new ArgumentException("MaxRequestBodyBytes must be at least 1024.");
@@ -127,7 +127,7 @@ public static class SkWasmMcpServer
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         string first = addresses.FirstOrDefault() ?? $"http://{bind.Host}:{bind.Port}";
         return new SkWasmMcpHttpServer(app, new Uri(first.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)),
-            !string.IsNullOrEmpty(o.Token));
+            o.RequiresToken);
     }
 
     private static SkWasmMcpServerOptions Prepare(SkWasmMcpServerOptions? options, bool isolate)

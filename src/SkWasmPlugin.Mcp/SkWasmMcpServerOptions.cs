@@ -9,8 +9,29 @@ public sealed class SkWasmMcpServerOptions
     /// <summary>The environment variable read for the bearer token when none is given on the command line.</summary>
     public const string TokenEnvironmentVariable = "SKWASM_MCP_TOKEN";
 
-    /// <summary>HTTP: the bearer token every request must carry (<c>Authorization: Bearer …</c>). Null: no authentication.</summary>
+    /// <summary>
+    /// HTTP: the bearer token every request must carry (<c>Authorization: Bearer …</c>); its holders are the principal
+    /// "default". Null (and no <see cref="Tokens"/>): no authentication, and each remote address is a principal.
+    /// </summary>
     public string? Token { get; set; }
+
+    /// <summary>
+    /// HTTP: more bearer tokens, one per principal (name → token), e.g. one per tenant. Limits
+    /// (<see cref="MaxSessionsPerClient"/>, <see cref="MaxConcurrentExecutionsPerClient"/>) count per principal,
+    /// however many MCP sessions it opens.
+    /// </summary>
+    public IDictionary<string, string> Tokens { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Every accepted token with its principal's name.</summary>
+    internal IEnumerable<(string Principal, string Token)> PrincipalTokens()
+    {
+        if (!string.IsNullOrEmpty(Token)) yield return ("default", Token);
+        foreach (var (principal, token) in Tokens)
+            if (!string.IsNullOrEmpty(token)) yield return (principal, token);
+    }
+
+    /// <summary>Whether any token is required.</summary>
+    internal bool RequiresToken => PrincipalTokens().Any();
 
     /// <summary>HTTP: allow binding to a non-loopback address. Remote binding also requires a <see cref="Token"/>.</summary>
     public bool AllowRemote { get; set; }
@@ -18,10 +39,10 @@ public sealed class SkWasmMcpServerOptions
     /// <summary>HTTP: largest accepted request body in bytes; larger requests get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 2 * 1024 * 1024;
 
-    /// <summary>Most execute_code calls one client may have running at once; further calls get a tool error at once.</summary>
+    /// <summary>Most execute_code calls one principal (a token, or a remote address without one) may have running at once, over all its MCP sessions; further calls get a tool error at once.</summary>
     public int MaxConcurrentExecutionsPerClient { get; set; } = 2;
 
-    /// <summary>Most sandbox sessions one client may own at once (enforced where clients are isolated, i.e. over HTTP).</summary>
+    /// <summary>Most sandbox sessions one principal may own at once, over all its MCP sessions (enforced where clients are isolated, i.e. over HTTP).</summary>
     public int MaxSessionsPerClient { get; set; } = 20;
 
     /// <summary>

@@ -50,14 +50,23 @@ public sealed class WasmSandboxMcpTools(CodeInterpreterTools tools, McpClientIso
         CancellationToken cancellationToken = default)
     {
         string client = isolation.ClientOf(server);
-        if (!isolation.MayCreate(client))
+        if (!isolation.TryReserveSession(client))
         {
             return ToResult(ModelResultFormatter.Error("too_many_sessions",
                 "This client has too many sessions open. Destroy one with destroy_session, or reuse an existing session_id."));
         }
-        string json = await tools.CreateSessionAsync(language, cancellationToken).ConfigureAwait(false);
-        if (JsonNode.Parse(json) is JsonObject o && o["sessionId"]?.GetValue<string>() is { } id) isolation.Own(client, id);
-        return ToResult(json);
+        string? id = null;
+        try
+        {
+            string json = await tools.CreateSessionAsync(language, cancellationToken).ConfigureAwait(false);
+            if (JsonNode.Parse(json) is JsonObject o && o["sessionId"]?.GetValue<string>() is { } created) id = created;
+            return ToResult(json);
+        }
+        finally
+        {
+            if (id is null) isolation.CancelCreate(client);
+            else isolation.Own(client, id);
+        }
     }
 
     [McpServerTool(Name = ToolDescriptions.DestroySessionName, Destructive = true, Idempotent = true, OpenWorld = false), Description(ToolDescriptions.DestroySession)]

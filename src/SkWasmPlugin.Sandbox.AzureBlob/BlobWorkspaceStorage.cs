@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace SkWasmPlugin.Sandbox.AzureBlob;
@@ -50,6 +51,92 @@ public sealed class BlobWorkspaceStorage : IWorkspaceStorage
     }
 
     private static string Prefix(string sessionId) => WorkspacePaths.ValidateSessionId(sessionId) + "/";
+
+    /// <summary>How long a session lease lasts without renewal (a process that dies gives the session up after this).</summary>
+    internal static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A lease on <c>.locks/ID</c> (outside the session's own blobs, which stay writable without the lease id),
+    /// renewed in the background until disposed.
+    /// </summary>
+    public async Task<IAsyncDisposable?> TryLockSessionAsync(string sessionId, TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
+        var blob = _container.GetBlobClient(".locks/" + WorkspacePaths.ValidateSessionId(sessionId));
+        try
+        {
+            await blob.UploadAsync(BinaryData.Empty, overwrite: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // Exists already (perhaps leased).
+        }
+        var lease = blob.GetBlobLeaseClient();
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            try
+            {
+                await lease.AcquireAsync(LeaseDuration, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return new SessionLease(lease);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                return null;
+            }
+        }
+    }
+
+    private sealed class SessionLease : IAsyncDisposable
+    {
+        private readonly BlobLeaseClient _lease;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _renewing;
+
+        public SessionLease(BlobLeaseClient lease)
+        {
+            _lease = lease;
+            _renewing = RenewAsync();
+        }
+
+        private async Task RenewAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(LeaseDuration / 3, _stop.Token).ConfigureAwait(false);
+                    await _lease.RenewAsync(cancellationToken: _stop.Token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (RequestFailedException)
+            {
+                // The lease is lost (the store was unreachable past its duration); the next holder takes over.
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await _renewing.ConfigureAwait(false);
+            try
+            {
+                await _lease.ReleaseAsync().ConfigureAwait(false);
+            }
+            catch (RequestFailedException)
+            {
+                // Already expired or taken over.
+            }
+            _stop.Dispose();
+        }
+    }
 
     private string LocalWorkspace(string sessionId) => Path.Combine(_cacheRoot, WorkspacePaths.ValidateSessionId(sessionId), "workspace");
 

@@ -32,7 +32,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         _packages = new PackageCatalog(_catalog.DataPath);
         storage ??= new LocalWorkspaceStorage(_options.Sessions.StoragePath ?? LocalWorkspaceStorage.DefaultRoot());
         _sessions = new SessionManager(_catalog, storage, _options.Sessions, _packages, _logger, _options.MaxLiveInstances);
-        _sessions.ValidateLimits = limits => _options.Resolve(limits);
+        _sessions.ResolveLimits = _options.Resolve;
         _guidance = new GuidanceBuilder(_options, _packages);
     }
 

@@ -58,7 +58,7 @@ public sealed class PageImageTests
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) image.WriteTo(writer);
         buffer.Position = 0;
-        return PageImage.ReadFrom(new BinaryReader(buffer));
+        return PageImage.ReadFrom(new BinaryReader(buffer), 1L << 30);
     }
 
     [Fact]

@@ -125,7 +125,7 @@ public sealed class AttackTests(SecurityFixture fixture, ITestOutputHelper outpu
         Assert.True(failures.Count == 0, $"{a.FileName}: " + string.Join("; ", failures));
     }
 
-    /// <summary>The per-interpreter cap on open guest files (GuestInstance.MaxOpenFiles) plus slack for the host's own.</summary>
+    /// <summary>The per-interpreter cap on open guest files (GuestFileGate.MaxOpenFiles) plus slack for the host's own.</summary>
     private const int MaxGuestDescriptors = 256 + 64;
 
     /// <summary>Open file descriptors of this process (Linux); 0 elsewhere.</summary>

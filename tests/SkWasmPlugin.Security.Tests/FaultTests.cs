@@ -185,6 +185,9 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
     {
         public volatile bool FailSaves;
         private int _failures;
+
+        public Task<IAsyncDisposable?> TryLockSessionAsync(string sessionId, TimeSpan wait, CancellationToken cancellationToken = default) =>
+            inner.TryLockSessionAsync(sessionId, wait, cancellationToken);
         public int Failures => _failures;
 
         public Task SaveStateAsync(string sessionId, string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)

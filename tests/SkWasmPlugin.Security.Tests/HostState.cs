@@ -73,7 +73,7 @@ public sealed record HostState(
             if (File.Exists(Path.Combine(Path.GetTempPath(), name)) || File.Exists(Path.Combine("/", name)))
                 problems.Add($"a file '{name}' appeared in the host temp folder or root");
 
-        // ROOT holds only sessions/ and scratch/; each session folder only its workspace, record and checkpoints.
+        // ROOT holds only sessions/ and scratch/; each session folder only its workspace, record, checkpoints and lock.
         foreach (string entry in Directory.EnumerateFileSystemEntries(f.Root))
             if (Path.GetFileName(entry) is not ("sessions" or "scratch")) problems.Add($"unexpected '{entry}' in the test root");
         foreach (string entry in Directory.EnumerateFileSystemEntries(f.StorageRoot))
@@ -85,7 +85,7 @@ public sealed record HostState(
                 continue;
             }
             foreach (string child in Directory.EnumerateFileSystemEntries(entry))
-                if (Path.GetFileName(child) is not ("workspace" or "session.json" or "state") && !InFlight(child, "session.json"))
+                if (Path.GetFileName(child) is not ("workspace" or "session.json" or "state" or ".lock") && !InFlight(child, "session.json"))
                     problems.Add($"unexpected '{child}' in a session folder");
             string state = Path.Combine(entry, "state");
             if (Directory.Exists(state))

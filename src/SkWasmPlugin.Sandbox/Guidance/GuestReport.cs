@@ -2,9 +2,25 @@ using System.Text.Json;
 
 namespace SkWasmPlugin.Sandbox.Guidance;
 
-/// <summary>The machine-readable report a runtime writes after each call (runtimes/ABI.md).</summary>
+/// <summary>
+/// The machine-readable report a runtime writes after each call (runtimes/ABI.md). The guest writes it, so
+/// nothing in it is trusted: every string and list is capped here (the runtimes cap them too), and strings
+/// that are not valid UTF-16 (a lone surrogate, as in a file name that is not UTF-8) are kept as their escapes.
+/// </summary>
 internal sealed record GuestReport
 {
+    /// <summary>Longest message kept, in characters.</summary>
+    internal const int MaxMessageChars = 4000;
+
+    /// <summary>Longest name, key, path or frame function kept, in characters.</summary>
+    internal const int MaxNameChars = 300;
+
+    /// <summary>Most candidates, keys or frames kept.</summary>
+    internal const int MaxListItems = 200;
+
+    /// <summary>Longest report read from guest memory, in bytes; a longer one is not read (the call gets generic guidance).</summary>
+    internal const int MaxReportBytes = 256 * 1024;
+
     public int ExitCode { get; init; }
     public GuestError? Error { get; init; }
 
@@ -35,12 +51,12 @@ internal sealed record GuestReport
     private static GuestError ParseError(JsonElement e) => new()
     {
         Type = Str(e, "type") ?? "Error",
-        Message = Str(e, "message") ?? "",
+        Message = Str(e, "message", MaxMessageChars) ?? "",
         Line = Int(e, "line"),
         Column = Int(e, "column"),
         Function = Str(e, "function"),
         Frames = Prop(e, "frames") is { ValueKind: JsonValueKind.Array } frames
-            ? [.. frames.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.Object).Select(f => new GuestFrame(Int(f, "line"), Str(f, "function")))]
+            ? [.. frames.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.Object).TakeLast(MaxListItems).Select(f => new GuestFrame(Int(f, "line"), Str(f, "function")))]
             : [],
         Candidates = Strings(e, "candidates"),
         MissingName = Str(e, "missingName"),
@@ -52,16 +68,38 @@ internal sealed record GuestReport
         Code = Str(e, "code"),
     };
 
+    /// <summary><paramref name="text"/> cut to <paramref name="max"/> characters (never inside a surrogate pair), saying how much was cut.</summary>
+    internal static string Cap(string text, int max)
+    {
+        if (text.Length <= max) return text;
+        int keep = char.IsHighSurrogate(text[max - 1]) ? max - 1 : max;
+        return text[..keep] + $"… [{text.Length - keep:N0} more characters]";
+    }
+
     private static JsonElement? Prop(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v : null;
 
-    private static string? Str(JsonElement e, string name) => Prop(e, name) is { } v
-        ? v.ValueKind switch
+    private static string? Str(JsonElement e, string name, int max = MaxNameChars) => Prop(e, name) is { } v ? Text(v, max) : null;
+
+    private static string? Text(JsonElement v, int max) => v.ValueKind switch
+    {
+        JsonValueKind.String => Cap(StringOf(v), max),
+        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => Cap(v.GetRawText(), max),
+        _ => null,
+    };
+
+    /// <summary>The string, or its JSON text (escapes kept, quotes dropped) when it is not valid UTF-16.</summary>
+    private static string StringOf(JsonElement v)
+    {
+        try
         {
-            JsonValueKind.String => v.GetString(),
-            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.GetRawText(),
-            _ => null,
+            return v.GetString()!;
         }
-        : null;
+        catch (InvalidOperationException)
+        {
+            string raw = v.GetRawText();
+            return raw.Length >= 2 ? raw[1..^1] : raw;
+        }
+    }
 
     private static int? Int(JsonElement e, string name) => Prop(e, name) is { } v
         ? v.ValueKind switch
@@ -73,7 +111,7 @@ internal sealed record GuestReport
         : null;
 
     private static List<string>? Strings(JsonElement e, string name) => Prop(e, name) is { ValueKind: JsonValueKind.Array } a
-        ? [.. a.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString()! : x.GetRawText())]
+        ? [.. a.EnumerateArray().Take(MaxListItems).Select(x => Text(x, MaxNameChars) ?? Cap(x.GetRawText(), MaxNameChars))]
         : null;
 }
 

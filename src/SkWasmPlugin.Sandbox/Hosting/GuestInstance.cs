@@ -24,7 +24,7 @@ internal sealed record RawExecution(
 /// One live guest interpreter: a Wasmtime store and instance of a reactor runtime (see runtimes/ABI.md).
 /// Not thread-safe: the owner serialises calls. After a trap the instance is spoiled and must be dropped.
 /// </summary>
-internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, IGuestFileSystemGate
+internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl
 {
     /// <summary>Lets a blocking host function (sleep) know when the call must end.</summary>
     internal interface ISleepControl
@@ -43,32 +43,19 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
     private readonly OutputCapture _stdout = new();
     private readonly OutputCapture _stderr = new();
     private CallState? _call;
-    private readonly Func<int, int, int, int, int> _wasiFdWrite;
-    private readonly Func<int, int, int, long, int, int> _wasiFdPwrite;
-    private readonly Func<int, int, int, int, int, long, long, int, int, int> _wasiPathOpen;
-    private readonly Func<int, int, int, int> _wasiCreateDirectory;
-    private readonly Func<int, long, int, int, int> _wasiFdSeek;
-    private readonly Func<int, long, int> _wasiSetSize;
-    private readonly Func<int, int> _wasiFdClose;
-    private readonly Func<int, int, int> _wasiFdRenumber;
-
-    /// <summary>Descriptors this guest opened and has not closed (each holds a host descriptor).</summary>
-    private readonly HashSet<int> _openFiles = [];
-
-    /// <summary>Most files and folders one interpreter may hold open at once; more opens fail with EMFILE.</summary>
-    internal const int MaxOpenFiles = 256;
-
     public GuestRuntime Runtime { get; }
     public string WorkspacePath { get; }
     public bool Spoiled { get; private set; }
 
-    public WorkspaceQuota Quota { get; }
+    public WorkspaceQuota Quota => Files.Quota;
 
-    public GuestInstance(GuestRuntime runtime, WasmEngine engine, string workspacePath, WorkspaceQuota quota)
+    /// <summary>The guest's file-system calls the host checks (quota, descriptor budgets).</summary>
+    internal GuestFileGate Files { get; }
+
+    public GuestInstance(GuestRuntime runtime, WasmEngine engine, string workspacePath, WorkspaceQuota quota, bool forSession = false)
     {
         Runtime = runtime;
         WorkspacePath = workspacePath;
-        Quota = quota;
         _untouchedMemory = !engine.Pooled;
         _store = new Store(engine.Engine, this);
         var wasi = new WasiConfiguration()
@@ -81,21 +68,12 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         _store.SetWasiConfiguration(wasi);
         _store.SetEpochDeadlineCallback(OnEpochDeadline);
         _instance = engine.Linker.Instantiate(_store, runtime.ModuleFor(engine));
+        var memory = _instance.GetMemory("memory") ?? throw Missing("memory");
+        var stackPointer = _instance.GetGlobal("__stack_pointer") ?? throw Missing("__stack_pointer");
         var plain = engine.WasiLinker;
-        var trampoline = new Instance(_store, engine.Trampoline,
-            _instance.GetMemory("memory") ?? throw Missing("memory"),
-            plain.GetFunction(_store, Wasi, "fd_write")!, plain.GetFunction(_store, Wasi, "fd_pwrite")!,
-            plain.GetFunction(_store, Wasi, "path_open")!, plain.GetFunction(_store, Wasi, "path_create_directory")!,
-            plain.GetFunction(_store, Wasi, "fd_seek")!, plain.GetFunction(_store, Wasi, "fd_filestat_set_size")!,
-            plain.GetFunction(_store, Wasi, "fd_close")!, plain.GetFunction(_store, Wasi, "fd_renumber")!);
-        _wasiFdWrite = trampoline.GetFunction<int, int, int, int, int>("fd_write")!;
-        _wasiFdPwrite = trampoline.GetFunction<int, int, int, long, int, int>("fd_pwrite")!;
-        _wasiPathOpen = trampoline.GetFunction<int, int, int, int, int, long, long, int, int, int>("path_open")!;
-        _wasiCreateDirectory = trampoline.GetFunction<int, int, int, int>("path_create_directory")!;
-        _wasiFdSeek = trampoline.GetFunction<int, long, int, int, int>("fd_seek")!;
-        _wasiSetSize = trampoline.GetFunction<int, long, int>("fd_filestat_set_size")!;
-        _wasiFdClose = trampoline.GetFunction<int, int>("fd_close")!;
-        _wasiFdRenumber = trampoline.GetFunction<int, int, int>("fd_renumber")!;
+        object[] imports = [memory, .. WasmEngine.TrampolineFunctions.Select(f => (object)plain.GetFunction(_store, Wasi, f.Name)!)];
+        var trampoline = new Instance(_store, engine.Trampoline, imports);
+        Files = new GuestFileGate(runtime.Host, trampoline, memory, stackPointer, quota, forSession);
         _memory = _instance.GetMemory("memory") ?? throw Missing("memory");
         _stackPointer = _instance.GetGlobal("__stack_pointer") ?? throw Missing("__stack_pointer");
         _alloc = _instance.GetFunction<int, int>("sk_alloc") ?? throw Missing("sk_alloc");
@@ -153,7 +131,7 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
     {
         var memory = _memory.GetSpan(0, checked((int)_memory.GetLength()));
         var image = PageImage.Diff(memory, baseline, (int)_stackPointer.GetValue()!, baseImage, TouchedPages.Of(memory));
-        return _openFiles.Count == 0 ? image : image with { OpenFiles = [.. _openFiles] };
+        return Files.OpenFiles.Count == 0 ? image : image with { OpenFiles = [.. Files.OpenFiles] };
     }
 
     /// <summary>
@@ -195,8 +173,8 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         _stackPointer.SetValue(image.StackPointer);
         // Files the trapped call (or calls since the checkpoint) opened: the restored interpreter has no object
         // for them, so they would stay open, unreachable, until the session ends.
-        foreach (int fd in _openFiles.Except(image.OpenFiles).ToList())
-            ((IGuestFileSystemGate)this).Close(fd);
+        foreach (int fd in Files.OpenFiles.Except(image.OpenFiles).ToList())
+            Files.Close(fd);
         Spoiled = false;
         return true;
     }
@@ -249,7 +227,7 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
             else
             {
                 exitCode = _exec(codePtr, codeBytes.Length, inputPtr, inputBytes.Length, flags);
-                report = _memory.ReadNullTerminatedString(_report());
+                report = ReadReport(_report());
                 _free(codePtr);
                 _free(inputPtr);
             }
@@ -283,6 +261,16 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
         var outcome = stopped ?? (exitCode == 0 ? ExecutionOutcome.Success : ExecutionOutcome.Error);
         return new RawExecution(outcome, stopped is null || !Spoiled ? exitCode : null, _stdout.Text(), _stderr.Text(),
             _stdout.Overflowed, _stderr.Overflowed, consumed, report, trapMessage) { InstanceSpoiled = Spoiled };
+    }
+
+    /// <summary>The report's text (NUL-terminated UTF-8 in guest memory); null when it is longer than the host reads.</summary>
+    private string? ReadReport(int pointer)
+    {
+        long length = _memory.GetLength();
+        if (pointer <= 0 || pointer >= length) return null;
+        var text = _memory.GetSpan(pointer, (int)Math.Min(Guidance.GuestReport.MaxReportBytes + 1, length - pointer));
+        int end = text.IndexOf((byte)0);
+        return end < 0 ? null : Encoding.UTF8.GetString(text[..end]);
     }
 
     private int WriteBuffer(byte[] bytes)
@@ -398,95 +386,6 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
     }
 
     private const string Wasi = "wasi_snapshot_preview1";
-    private const int OpenCreate = 1;
-
-    int IGuestFileSystemGate.Write(Caller caller, int fd, int iovs, int iovsLength, long? offset, int nwrittenPtr)
-    {
-        if (fd > 2)
-        {
-            long total = 0;
-            var memory = caller.GetMemory("memory");
-            if (memory is null || iovsLength < 0 || iovs < 0 || iovs + 8L * iovsLength > memory.GetLength()) return 21; // EFAULT
-            for (int i = 0; i < iovsLength; i++) total += (uint)memory.ReadInt32(iovs + 8L * i + 4);
-            if (total > 0) total += HoleBefore(memory, fd, offset, iovs);
-            if (!Quota.TryReserve(total)) return WasiOverrides.ErrnoNoSpace;
-        }
-        return offset is { } at
-            ? _wasiFdPwrite(fd, iovs, iovsLength, at, nwrittenPtr)
-            : _wasiFdWrite(fd, iovs, iovsLength, nwrittenPtr);
-    }
-
-    /// <summary>
-    /// How far past the end of the file a write starts (after a seek, or a pwrite at an offset): the file grows
-    /// by that hole too, which must count, else one byte at offset 10**12 makes a terabyte file on the host.
-    /// fd_seek reports into guest memory, so 8 bytes of the guest's iovec array are borrowed and put back.
-    /// </summary>
-    private long HoleBefore(Memory memory, int fd, long? offset, int scratch)
-    {
-        const int whenceSet = 0, whenceCurrent = 1, whenceEnd = 2;
-        long saved = memory.ReadInt64(scratch);
-        try
-        {
-            if (_wasiFdSeek(fd, 0, whenceCurrent, scratch) != 0) return 0;
-            long position = memory.ReadInt64(scratch);
-            if (_wasiFdSeek(fd, 0, whenceEnd, scratch) != 0) return 0;
-            long size = memory.ReadInt64(scratch);
-            _wasiFdSeek(fd, position, whenceSet, scratch);
-            return Math.Max(0, (offset ?? position) - size);
-        }
-        finally
-        {
-            memory.WriteInt64(scratch, saved);
-        }
-    }
-
-    int IGuestFileSystemGate.SetSize(int fd, long size)
-    {
-        // Counted in full (the quota's estimate only over-counts; at the limit it measures the disk again).
-        if (fd > 2 && size > 0 && !Quota.TryReserve(size)) return WasiOverrides.ErrnoNoSpace;
-        return _wasiSetSize(fd, size);
-    }
-
-    int IGuestFileSystemGate.Open(int dirFd, int dirFlags, int path, int pathLength, int oflags, long rightsBase, long rightsInheriting, int fdFlags, int fdOut)
-    {
-        bool creating = (oflags & OpenCreate) != 0;
-        if (creating && !Quota.CanCreate()) return WasiOverrides.ErrnoQuota;
-        if (_openFiles.Count >= MaxOpenFiles || !Runtime.Host.TryTakeGuestFile()) return WasiOverrides.ErrnoTooManyFiles;
-        int rc = _wasiPathOpen(dirFd, dirFlags, path, pathLength, oflags, rightsBase, rightsInheriting, fdFlags, fdOut);
-        bool kept = rc == 0 && _openFiles.Add(_memory.ReadInt32(fdOut)); // a number still counted keeps its one token
-        if (!kept) Runtime.Host.ReturnGuestFiles(1);
-        if (creating && rc == 0) Quota.Created();
-        return rc;
-    }
-
-    int IGuestFileSystemGate.Close(int fd)
-    {
-        int rc = _wasiFdClose(fd);
-        if (rc == 0 && _openFiles.Remove(fd)) Runtime.Host.ReturnGuestFiles(1);
-        return rc;
-    }
-
-    int IGuestFileSystemGate.Renumber(int from, int to)
-    {
-        int rc = _wasiFdRenumber(from, to);
-        if (rc == 0 && from != to)
-        {
-            // 'to' was closed and 'from' now lives there.
-            bool movedOurs = _openFiles.Remove(from);
-            bool closedOurs = _openFiles.Remove(to);
-            if (movedOurs) _openFiles.Add(to);
-            if (closedOurs) Runtime.Host.ReturnGuestFiles(1);
-        }
-        return rc;
-    }
-
-    int IGuestFileSystemGate.CreateDirectory(int dirFd, int path, int pathLength)
-    {
-        if (!Quota.CanCreate()) return WasiOverrides.ErrnoQuota;
-        int rc = _wasiCreateDirectory(dirFd, path, pathLength);
-        if (rc == 0) Quota.Created();
-        return rc;
-    }
 
     bool ISleepControl.ShouldWake()
     {
@@ -496,9 +395,8 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl, 
 
     public void Dispose()
     {
+        Files.ReleaseAll();
         _store.Dispose(); // closes every descriptor the guest still held
-        Runtime.Host.ReturnGuestFiles(_openFiles.Count);
-        _openFiles.Clear();
     }
 
     private sealed class CallState(DateTime deadline, CancellationToken cancellation, long budget)

@@ -67,7 +67,7 @@ internal sealed class GuestRuntime : IDisposable
             ? Path.Combine(cacheDir, $"{language.Name()}-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{ModuleCache.WasmtimeVersion}|{BuildKey}|{InitFuel}|{MountFingerprint(mounts)}|started-1")))[..32]}.started")
             : null;
 
-        if (snapshotFile is not null && TryReadStarted(snapshotFile) is { } cached)
+        if (snapshotFile is not null && TryReadStarted(snapshotFile, host.Options.MaxMemoryBytes) is { } cached)
         {
             // Another process already started this exact runtime: reuse its start-up image, no instance needed.
             (StartedImage, InterruptPlan, StartupFuel) = cached;
@@ -162,7 +162,7 @@ internal sealed class GuestRuntime : IDisposable
     /// The start-up image cached on disk beside the compiled module (keyed by Wasmtime version, runtime build
     /// and mount layout), so a new process skips the interpreter's start-up. Unreadable or foreign: null.
     /// </summary>
-    private static (PageImage Image, IReadOnlyList<(int Address, int Value)> Plan, long Fuel)? TryReadStarted(string path)
+    private static (PageImage Image, IReadOnlyList<(int Address, int Value)> Plan, long Fuel)? TryReadStarted(string path, long maxMemoryBytes)
     {
         if (!File.Exists(path)) return null;
         try
@@ -174,7 +174,7 @@ internal sealed class GuestRuntime : IDisposable
             if (count is < 0 or > 16) return null;
             var plan = new List<(int, int)>();
             for (int i = 0; i < count; i++) plan.Add((reader.ReadInt32(), reader.ReadInt32()));
-            return (PageImage.ReadFrom(reader), plan, fuel);
+            return (PageImage.ReadFrom(reader, maxMemoryBytes), plan, fuel);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or EndOfStreamException or UnauthorizedAccessException)
         {
@@ -249,7 +249,7 @@ internal sealed class GuestRuntime : IDisposable
     /// </summary>
     public GuestInstance NewInstance(string workspacePath, WorkspaceQuota quota, PageImage? checkpoint = null, bool forSession = false)
     {
-        var instance = new GuestInstance(this, forSession ? Host.Sessions : Host.Stateless, workspacePath, quota);
+        var instance = new GuestInstance(this, forSession ? Host.Sessions : Host.Stateless, workspacePath, quota, forSession);
         try
         {
             // A checkpoint either layers on the started image (its Base) or, as loaded from storage, holds

@@ -2,7 +2,7 @@ using Wasmtime;
 
 namespace SkWasmPlugin.Sandbox.Hosting;
 
-/// <summary>Checks guest file writes and creations against the workspace quota, then passes them to WASI.</summary>
+/// <summary>Checks guest file writes, creations and removals against the workspace quota, then passes them to WASI.</summary>
 internal interface IGuestFileSystemGate
 {
     int Write(Caller caller, int fd, int iovs, int iovsLength, long? offset, int nwrittenPtr);
@@ -11,4 +11,7 @@ internal interface IGuestFileSystemGate
     int SetSize(int fd, long size);
     int Close(int fd);
     int Renumber(int from, int to);
+    int Unlink(int dirFd, int path, int pathLength);
+    int RemoveDirectory(int dirFd, int path, int pathLength);
+    int Rename(int oldDirFd, int oldPath, int oldPathLength, int newDirFd, int newPath, int newPathLength);
 }

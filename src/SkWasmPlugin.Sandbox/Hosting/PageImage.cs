@@ -123,13 +123,19 @@ internal sealed record PageImage
         else foreach (var page in sources) writer.Write(page.Span);
     }
 
-    public static PageImage ReadFrom(BinaryReader reader)
+    /// <summary>
+    /// Reads an image written by <see cref="WriteTo"/>; lengths are checked before anything is allocated, so a
+    /// crafted header cannot make the host allocate more than <paramref name="maxMemoryBytes"/> (the largest
+    /// memory a guest may have); a stream that ends early is reported as truncated.
+    /// </summary>
+    public static PageImage ReadFrom(BinaryReader reader, long maxMemoryBytes)
     {
         long length = reader.ReadInt64();
         int sp = reader.ReadInt32();
         int count = reader.ReadInt32();
-        if (length < 0 || length > 4L * 1024 * 1024 * 1024 || count < 0 || count > length / PageSize + 1)
-            throw new InvalidDataException("The memory image header is out of range.");
+        long limit = Math.Min(maxMemoryBytes, int.MaxValue - PageSize);
+        if (length < 0 || length > limit || count < 0 || count > (length + PageSize - 1) / PageSize || sp < 0 || sp > length)
+            throw new InvalidDataException($"The memory image header is out of range (memory {length:N0} bytes, {count:N0} pages; at most {limit:N0} bytes).");
         var pages = new int[count];
         for (int i = 0; i < count; i++)
         {
@@ -137,8 +143,14 @@ internal sealed record PageImage
             if (pages[i] < 0 || (long)pages[i] * PageSize >= length)
                 throw new InvalidDataException("A memory image page lies outside the memory.");
         }
-        byte[] data = reader.ReadBytes(count * PageSize);
-        if (data.Length != count * PageSize) throw new InvalidDataException("The memory image is truncated.");
-        return new PageImage { MemoryLength = length, StackPointer = sp, Pages = pages, Data = data };
+        var whole = new byte[(long)count * PageSize];
+        const int chunk = 256 * PageSize;
+        for (long at = 0; at < whole.Length; at += chunk)
+        {
+            int size = (int)Math.Min(chunk, whole.Length - at);
+            if (reader.BaseStream.ReadAtLeast(whole.AsSpan((int)at, size), size, throwOnEndOfStream: false) != size)
+                throw new InvalidDataException("The memory image is truncated.");
+        }
+        return new PageImage { MemoryLength = length, StackPointer = sp, Pages = pages, Data = whole };
     }
 }

@@ -15,6 +15,7 @@ internal static class WasiOverrides
     internal const int ErrnoQuota = 19;
     internal const int ErrnoPerm = 63;
     internal const int ErrnoTooManyFiles = 33;
+    internal const int ErrnoNotSupported = 58;
     private const int SubscriptionSize = 48;
     private const int EventSize = 32;
     private const int ErrnoSuccess = 0;
@@ -53,6 +54,17 @@ internal static class WasiOverrides
             (Caller caller, int fd) => Quota(caller).Close(fd));
         linker.DefineFunction("wasi_snapshot_preview1", "fd_renumber",
             (Caller caller, int from, int to) => Quota(caller).Renumber(from, to));
+        // Removals give their bytes and entries back to the quota, so its accounting stays exact.
+        linker.DefineFunction("wasi_snapshot_preview1", "path_unlink_file",
+            (Caller caller, int dirFd, int path, int pathLen) => Quota(caller).Unlink(dirFd, path, pathLen));
+        linker.DefineFunction("wasi_snapshot_preview1", "path_remove_directory",
+            (Caller caller, int dirFd, int path, int pathLen) => Quota(caller).RemoveDirectory(dirFd, path, pathLen));
+        linker.DefineFunction("wasi_snapshot_preview1", "path_rename",
+            (Caller caller, int oldFd, int oldPath, int oldPathLen, int newFd, int newPath, int newPathLen) =>
+                Quota(caller).Rename(oldFd, oldPath, oldPathLen, newFd, newPath, newPathLen));
+        // Preallocation would grow a file without a write the quota sees.
+        linker.DefineFunction("wasi_snapshot_preview1", "fd_allocate",
+            (int fd, long offset, long length) => ErrnoNotSupported);
         // No links: a symlink the guest made (e.g. to "../..") would point host code that walks the workspace
         // at the session store or the whole disk, and hard links would dodge the file count. WASI itself never
         // follows a link out of a preopen, but the host is not WASI.
@@ -63,7 +75,7 @@ internal static class WasiOverrides
     }
 
     private static IGuestFileSystemGate Quota(Caller caller) =>
-        caller.GetData() as IGuestFileSystemGate ?? throw new InvalidOperationException("Store data is not a guest instance.");
+        (caller.GetData() as GuestInstance)?.Files ?? throw new InvalidOperationException("Store data is not a guest instance.");
 
     private static int ClockTimeGet(Caller caller, int clockId, int resultPtr)
     {

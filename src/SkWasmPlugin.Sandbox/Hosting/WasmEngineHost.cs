@@ -38,17 +38,27 @@ internal sealed class WasmEngineHost : IDisposable
     /// </summary>
     internal const int MaxGuestOpenFiles = 8192;
 
-    private int _guestOpenFiles;
+    /// <summary>
+    /// The part of <see cref="MaxGuestOpenFiles"/> only stateless calls may use: sessions holding files open,
+    /// however many, never make a stateless call's imports fail.
+    /// </summary>
+    internal const int StatelessOpenFiles = 1024;
 
-    /// <summary>Takes one descriptor from the process-wide budget; false when it is spent.</summary>
-    internal bool TryTakeGuestFile()
+    private int _sessionOpenFiles;
+    private int _statelessOpenFiles;
+
+    /// <summary>Takes one descriptor from the budget of sessions or of stateless calls; false when it is spent.</summary>
+    internal bool TryTakeGuestFile(bool forSession)
     {
-        if (Interlocked.Increment(ref _guestOpenFiles) <= MaxGuestOpenFiles) return true;
-        Interlocked.Decrement(ref _guestOpenFiles);
+        ref int used = ref forSession ? ref _sessionOpenFiles : ref _statelessOpenFiles;
+        int limit = forSession ? MaxGuestOpenFiles - StatelessOpenFiles : StatelessOpenFiles;
+        if (Interlocked.Increment(ref used) <= limit) return true;
+        Interlocked.Decrement(ref used);
         return false;
     }
 
-    internal void ReturnGuestFiles(int count) => Interlocked.Add(ref _guestOpenFiles, -count);
+    internal void ReturnGuestFiles(bool forSession, int count) =>
+        Interlocked.Add(ref forSession ? ref _sessionOpenFiles : ref _statelessOpenFiles, -count);
     public SandboxOptions Options { get; }
 
     public WasmEngineHost(SandboxOptions options, ILogger logger)
@@ -115,35 +125,35 @@ internal sealed class WasmEngine : IDisposable
 
     public bool Pooled { get; }
 
-    private const string TrampolineText = """
-        (module
-          (import "env" "memory" (memory 0))
-          (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
-          (import "wasi_snapshot_preview1" "fd_pwrite" (func $fd_pwrite (param i32 i32 i32 i64 i32) (result i32)))
-          (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
-          (import "wasi_snapshot_preview1" "path_create_directory" (func $mkdir (param i32 i32 i32) (result i32)))
-          (import "wasi_snapshot_preview1" "fd_seek" (func $fd_seek (param i32 i64 i32 i32) (result i32)))
-          (import "wasi_snapshot_preview1" "fd_filestat_set_size" (func $set_size (param i32 i64) (result i32)))
-          (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
-          (import "wasi_snapshot_preview1" "fd_renumber" (func $fd_renumber (param i32 i32) (result i32)))
-          (export "memory" (memory 0))
-          (func (export "fd_write") (param i32 i32 i32 i32) (result i32)
-            local.get 0 local.get 1 local.get 2 local.get 3 call $fd_write)
-          (func (export "fd_pwrite") (param i32 i32 i32 i64 i32) (result i32)
-            local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 call $fd_pwrite)
-          (func (export "path_open") (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)
-            local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 local.get 6 local.get 7 local.get 8 call $path_open)
-          (func (export "path_create_directory") (param i32 i32 i32) (result i32)
-            local.get 0 local.get 1 local.get 2 call $mkdir)
-          (func (export "fd_seek") (param i32 i64 i32 i32) (result i32)
-            local.get 0 local.get 1 local.get 2 local.get 3 call $fd_seek)
-          (func (export "fd_filestat_set_size") (param i32 i64) (result i32)
-            local.get 0 local.get 1 call $set_size)
-          (func (export "fd_close") (param i32) (result i32)
-            local.get 0 call $fd_close)
-          (func (export "fd_renumber") (param i32 i32) (result i32)
-            local.get 0 local.get 1 call $fd_renumber))
-        """;
+    /// <summary>
+    /// The WASI functions the file gate calls on the guest's behalf (the originals, which <see cref="WasiOverrides"/>
+    /// shadow for the guest), with their parameter types; each returns an errno. Also the trampoline's import order.
+    /// </summary>
+    internal static readonly (string Name, string Params)[] TrampolineFunctions =
+    [
+        ("fd_write", "i32 i32 i32 i32"), ("fd_pwrite", "i32 i32 i32 i64 i32"),
+        ("path_open", "i32 i32 i32 i32 i32 i64 i64 i32 i32"), ("path_create_directory", "i32 i32 i32"),
+        ("fd_seek", "i32 i64 i32 i32"), ("fd_filestat_set_size", "i32 i64"), ("fd_close", "i32"),
+        ("fd_renumber", "i32 i32"), ("fd_filestat_get", "i32 i32"), ("fd_fdstat_get", "i32 i32"),
+        ("path_filestat_get", "i32 i32 i32 i32 i32"), ("path_unlink_file", "i32 i32 i32"),
+        ("path_remove_directory", "i32 i32 i32"), ("path_rename", "i32 i32 i32 i32 i32 i32"),
+    ];
+
+    /// <summary>A module that imports the guest's memory and the plain WASI functions and exports them, so host code can call them as the guest.</summary>
+    private static string TrampolineText()
+    {
+        var text = new System.Text.StringBuilder("(module\n  (import \"env\" \"memory\" (memory 0))\n");
+        foreach (var (name, parameters) in TrampolineFunctions)
+            text.Append($"  (import \"wasi_snapshot_preview1\" \"{name}\" (func ${name} (param {parameters}) (result i32)))\n");
+        text.Append("  (export \"memory\" (memory 0))\n");
+        foreach (var (name, parameters) in TrampolineFunctions)
+        {
+            int count = parameters.Split(' ').Length;
+            string gets = string.Join(" ", Enumerable.Range(0, count).Select(i => $"local.get {i}"));
+            text.Append($"  (func (export \"{name}\") (param {parameters}) (result i32) {gets} call ${name})\n");
+        }
+        return text.Append(')').ToString();
+    }
 
     public WasmEngine(SandboxOptions options, bool pooled, ModuleCache cache)
     {
@@ -174,7 +184,7 @@ internal sealed class WasmEngine : IDisposable
         WasiOverrides.Define(Linker);
         WasiLinker = new Linker(Engine);
         WasiLinker.DefineWasi();
-        Trampoline = cache.LoadText(Engine, "skwasm-wasi-trampoline", TrampolineText);
+        Trampoline = cache.LoadText(Engine, "skwasm-wasi-trampoline", TrampolineText());
     }
 
     // The pool reserves async fiber stacks (1000 by default, each with a guard page set by its own mprotect),

@@ -3,16 +3,22 @@ using System.IO.Enumeration;
 namespace SkWasmPlugin.Sandbox.Hosting;
 
 /// <summary>
-/// Bytes and files a workspace may hold. Guest writes reserve bytes as they happen (an estimate that only
-/// over-counts, e.g. for rewrites); at the limit the real usage is measured again before saying no.
+/// Bytes and files a workspace may hold. Measured from the disk once, then kept up to date by the guest's
+/// file gate (<see cref="GuestFileGate"/>): writes reserve what they add, removals give back what they free.
+/// At the limit the disk is measured again only when the count may be off (the gate could not see what a
+/// call changed, or the host changed files), so a refused write costs no walk of the workspace.
 /// </summary>
 internal sealed class WorkspaceQuota(string root, long maxBytes, int maxFiles)
 {
     private long _bytes = -1;
     private int _files = -1;
+    private bool _mayOvercount;
 
     public long MaxBytes { get; } = maxBytes;
     public int MaxFiles { get; } = maxFiles;
+
+    /// <summary>How often the workspace was walked (for tests).</summary>
+    internal int Measurements { get; private set; }
 
     /// <summary>Forgets the estimate: the next check measures the disk (call when the host changed files).</summary>
     public void Invalidate()
@@ -21,25 +27,54 @@ internal sealed class WorkspaceQuota(string root, long maxBytes, int maxFiles)
         _files = -1;
     }
 
+    private readonly List<Func<long>> _hidden = [];
+
+    /// <summary>Bytes on the disk that a walk cannot see (files removed while a guest holds them open), added to every measurement.</summary>
+    public void AddHidden(Func<long> bytes) => _hidden.Add(bytes);
+
+    public void RemoveHidden(Func<long> bytes) => _hidden.Remove(bytes);
+
+    /// <summary>The count may be higher than what is on disk (something was removed that the gate could not size).</summary>
+    public void MayOvercount() => _mayOvercount = true;
+
     public bool TryReserve(long bytes)
     {
-        if (_bytes < 0 || _bytes + bytes > MaxBytes) Measure();
-        if (_bytes + bytes > MaxBytes) return false;
+        if (_bytes < 0 || (_mayOvercount && _bytes + bytes > MaxBytes)) Measure();
+        if (bytes > MaxBytes - _bytes) return false;
         _bytes += bytes;
         return true;
     }
 
+    /// <summary>Gives back bytes reserved but not written, or freed by a truncation.</summary>
+    public void Release(long bytes)
+    {
+        if (_bytes >= 0 && bytes > 0) _bytes = Math.Max(0, _bytes - bytes);
+    }
+
+    /// <summary>One file (of <paramref name="bytes"/>) or folder was removed.</summary>
+    public void Removed(long bytes)
+    {
+        Release(bytes);
+        if (_files > 0) _files--;
+    }
+
     public bool CanCreate()
     {
-        if (_files < 0 || _files >= MaxFiles) Measure();
+        if (_files < 0 || (_mayOvercount && _files >= MaxFiles)) Measure();
         return _files < MaxFiles;
     }
 
-    public void Created() => _files++;
+    public void Created()
+    {
+        if (_files >= 0) _files++;
+    }
 
     public (long Bytes, int Files) Measure()
     {
+        Measurements++;
+        _mayOvercount = false;
         (_bytes, _files) = Usage(root);
+        foreach (var hidden in _hidden) _bytes += hidden();
         return (_bytes, _files);
     }
 

@@ -43,8 +43,8 @@ internal static class CheckpointFormat
         return buffer;
     }
 
-    /// <summary>Reads a checkpoint; throws <see cref="InvalidDataException"/> when it is corrupt or from another runtime build.</summary>
-    public static (PageImage Image, long Call) Read(byte[] data, string buildKey)
+    /// <summary>Reads a checkpoint; throws <see cref="InvalidDataException"/> when it is corrupt, from another runtime build, or for a memory over <paramref name="maxMemoryBytes"/>.</summary>
+    public static (PageImage Image, long Call) Read(byte[] data, string buildKey, long maxMemoryBytes)
     {
         try
         {
@@ -57,13 +57,13 @@ internal static class CheckpointFormat
             long call = reader.ReadInt64();
             using var inflate = new ZLibStream(buffer, CompressionMode.Decompress);
             using var inner = new BinaryReader(inflate);
-            return (PageImage.ReadFrom(inner), call);
+            return (PageImage.ReadFrom(inner, maxMemoryBytes), call);
         }
         catch (EndOfStreamException ex)
         {
             throw new InvalidDataException("the checkpoint is truncated", ex);
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException or System.Text.DecoderFallbackException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException or OutOfMemoryException or System.Text.DecoderFallbackException)
         {
             // BinaryReader on garbage: a length prefix or string that makes no sense.
             throw new InvalidDataException("the checkpoint is corrupt", ex);

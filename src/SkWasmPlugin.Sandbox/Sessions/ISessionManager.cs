@@ -25,8 +25,14 @@ public interface ISessionManager
     /// <summary>Writes a file into the workspace (folders are created). Over quota: <see cref="WorkspaceQuotaExceededException"/>.</summary>
     Task<WorkspaceFile> WriteFileAsync(string sessionId, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads a workspace file. Missing: <see cref="FileNotFoundException"/>.</summary>
+    /// <summary>
+    /// Reads a whole workspace file. Missing: <see cref="FileNotFoundException"/>. A file larger than the session's
+    /// byte quota is refused with <see cref="WorkspaceQuotaExceededException"/> (use the overload with a cap).
+    /// </summary>
     Task<byte[]> ReadFileAsync(string sessionId, string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads at most <paramref name="maxBytes"/> from the start of a workspace file, and its size. Missing: <see cref="FileNotFoundException"/>.</summary>
+    Task<WorkspaceFileContent> ReadFileAsync(string sessionId, string path, int maxBytes, CancellationToken cancellationToken = default);
 
     /// <summary>Lists workspace files below a folder (default: all).</summary>
     Task<IReadOnlyList<WorkspaceFile>> ListFilesAsync(string sessionId, string? folder = null, CancellationToken cancellationToken = default);

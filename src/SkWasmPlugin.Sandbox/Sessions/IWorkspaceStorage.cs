@@ -22,6 +22,15 @@ public sealed record SessionRecord
 /// </summary>
 public interface IWorkspaceStorage
 {
+    /// <summary>
+    /// Takes a session for this process alone, waiting up to <paramref name="wait"/> while another process (or
+    /// another store object) holds it; null when it is still held then. A session's live state is in one process
+    /// at a time, so two processes never run it at once and neither overwrites the other's work. Disposing the
+    /// handle gives the session up; a process that dies gives it up too (the local store's lock goes with the
+    /// process, a remote store's lease expires).
+    /// </summary>
+    Task<IAsyncDisposable?> TryLockSessionAsync(string sessionId, TimeSpan wait, CancellationToken cancellationToken = default);
+
     /// <summary>The local folder mounted at /app for this session (created when missing, filled from the store when remote).</summary>
     Task<string> OpenWorkspaceAsync(string sessionId, CancellationToken cancellationToken = default);
 

@@ -4,8 +4,8 @@ using SkWasmPlugin.Sandbox.Sessions;
 namespace SkWasmPlugin.Sandbox;
 
 /// <summary>
-/// Sessions on the local disk: <c>ROOT/ID/workspace/</c> (mounted at /app), <c>ROOT/ID/session.json</c>
-/// and <c>ROOT/ID/state/NAME</c>. Writes go to a temporary file that is then renamed over the old one.
+/// Sessions on the local disk: <c>ROOT/ID/workspace/</c> (mounted at /app), <c>ROOT/ID/session.json</c>,
+/// <c>ROOT/ID/state/NAME</c> and the lock of the process that runs it, <c>ROOT/ID/.lock</c>. Writes go to a temporary file that is then renamed over the old one.
 /// </summary>
 public sealed class LocalWorkspaceStorage : IWorkspaceStorage
 {
@@ -29,6 +29,32 @@ public sealed class LocalWorkspaceStorage : IWorkspaceStorage
     }
 
     private string SessionDir(string id) => Path.Combine(_root, WorkspacePaths.ValidateSessionId(id));
+
+    /// <summary>An exclusive lock on <c>ROOT/ID/.lock</c> (an OS file lock, so it ends with the process).</summary>
+    public async Task<IAsyncDisposable?> TryLockSessionAsync(string sessionId, TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        string dir = SessionDir(sessionId);
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, ".lock");
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            try
+            {
+                // The file stays after the lock is given up (deleting it would let two processes lock two files of one
+                // name); it goes with the session's folder.
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+    }
 
     public Task<string> OpenWorkspaceAsync(string sessionId, CancellationToken cancellationToken = default)
     {

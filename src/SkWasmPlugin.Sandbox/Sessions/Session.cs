@@ -30,18 +30,23 @@ internal sealed class Session(SessionRecord record, string workspacePath)
         return state;
     }
 
-    public SessionInfo ToInfo() => new()
+    /// <summary>This process's hold on the session in storage (see <see cref="IWorkspaceStorage.TryLockSessionAsync"/>).</summary>
+    public IAsyncDisposable? StorageLock { get; init; }
+
+    public SessionInfo ToInfo() => InfoOf(Record);
+
+    public static SessionInfo InfoOf(SessionRecord record) => new()
     {
-        Id = Record.Id,
-        Languages = Record.Language is { } l ? [l.Name()] : Languages.All.Select(x => x.Name()).ToList(),
-        CreatedAt = Record.CreatedAt,
-        LastUsedAt = Record.LastUsedAt,
-        ExecutionCount = Record.ExecutionCount,
-        MaxWorkspaceBytes = Record.MaxWorkspaceBytes,
-        MaxFiles = Record.MaxFiles,
-        Limits = Record.Limits,
-        Metadata = Record.Metadata,
-        InstalledPackages = Record.InstalledPackages,
+        Id = record.Id,
+        Languages = record.Language is { } l ? [l.Name()] : Languages.All.Select(x => x.Name()).ToList(),
+        CreatedAt = record.CreatedAt,
+        LastUsedAt = record.LastUsedAt,
+        ExecutionCount = record.ExecutionCount,
+        MaxWorkspaceBytes = record.MaxWorkspaceBytes,
+        MaxFiles = record.MaxFiles,
+        Limits = record.Limits,
+        Metadata = record.Metadata,
+        InstalledPackages = record.InstalledPackages,
     };
 }
 

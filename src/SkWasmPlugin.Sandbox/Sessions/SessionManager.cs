@@ -50,8 +50,27 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         _trimmer?.Request(bytes);
     }
 
-    /// <summary>Checks a session's default limits against the host maximums (throws ArgumentOutOfRangeException).</summary>
-    internal Action<ExecutionLimits>? ValidateLimits { get; set; }
+    /// <summary>A session's limits as they apply to a call (throws ArgumentOutOfRangeException past the host maximums).</summary>
+    internal Func<ExecutionLimits?, EffectiveLimits>? ResolveLimits { get; set; }
+
+    /// <summary>Most fuel a host probe (variable listing, package install) may spend, within the session's own budget.</summary>
+    internal const long ProbeFuel = 500_000_000;
+
+    /// <summary>Longest a host probe may run, within the session's own time limit.</summary>
+    internal static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The limits of a probe the host runs in a session: the session's memory, bounded fuel and time.</summary>
+    private EffectiveLimits ProbeLimits(SessionRecord record)
+    {
+        var own = ResolveLimits?.Invoke(record.Limits) ?? new EffectiveLimits(ProbeFuel, 128L * 1024 * 1024, ProbeTimeout, 1024 * 1024, 64 * 1024);
+        return own with
+        {
+            Fuel = Math.Min(own.Fuel, ProbeFuel),
+            Timeout = own.Timeout < ProbeTimeout ? own.Timeout : ProbeTimeout,
+            MaxStdoutBytes = 1024 * 1024,
+            MaxStderrBytes = 64 * 1024,
+        };
+    }
 
     public async Task<SessionInfo> CreateAsync(SessionOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -60,13 +79,20 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         if (options.MaxWorkspaceBytes is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxWorkspaceBytes must be positive.");
         if (options.MaxFiles is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxFiles must be positive.");
         if (options.Language is { } lang && !Languages.IsKnown(lang)) throw new ArgumentOutOfRangeException(nameof(options), "Unknown language.");
-        if (options.Limits is not null) ValidateLimits?.Invoke(options.Limits); // a session whose every call would be refused is not created
+        if (options.Limits is not null) ResolveLimits?.Invoke(options.Limits); // a session whose every call would be refused is not created
 
         await _registry.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var existing = await FindAsync(id, cancellationToken).ConfigureAwait(false);
             if (existing is not null) return existing.ToInfo();
+            var known = await KnownSessionsAsync(cancellationToken).ConfigureAwait(false);
+            if (known.Count >= _options.MaxSessions)
+            {
+                // Room is made only from sessions idle past the TTL, never from sessions someone still uses.
+                await PruneExpiredAsync(cancellationToken).ConfigureAwait(false);
+                if (known.Count >= _options.MaxSessions) throw new SessionLimitExceededException(_options.MaxSessions);
+            }
             var now = DateTimeOffset.UtcNow;
             var record = new SessionRecord
             {
@@ -79,10 +105,21 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
                 Limits = options.Limits,
                 Metadata = options.Metadata?.ToDictionary() ?? [],
             };
-            string workspace = await _storage.OpenWorkspaceAsync(id, cancellationToken).ConfigureAwait(false);
-            await _storage.SaveRecordAsync(record, cancellationToken).ConfigureAwait(false);
-            var session = new Session(record, workspace);
+            var hold = await LockAsync(id, cancellationToken).ConfigureAwait(false);
+            Session session;
+            try
+            {
+                string workspace = await _storage.OpenWorkspaceAsync(id, cancellationToken).ConfigureAwait(false);
+                await _storage.SaveRecordAsync(record, cancellationToken).ConfigureAwait(false);
+                session = new Session(record, workspace) { StorageLock = hold };
+            }
+            catch
+            {
+                await hold.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
             _sessions[id] = session;
+            lock (_sessions) known.Add(id);
             return session.ToInfo();
         }
         finally
@@ -91,12 +128,33 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The ids of every session in storage or in memory (listed from storage once, then kept up to date by this
+    /// manager; caller holds <see cref="_registry"/>): what the global cap counts.
+    /// </summary>
+    private async Task<HashSet<string>> KnownSessionsAsync(CancellationToken cancellationToken)
+    {
+        if (_known is null)
+        {
+            var stored = await _storage.ListSessionIdsAsync(cancellationToken).ConfigureAwait(false);
+            _known = new HashSet<string>(stored.Concat(_sessions.Keys), StringComparer.Ordinal);
+        }
+        return _known;
+    }
+
+    private HashSet<string>? _known;
+
+    private void Forget(string sessionId)
+    {
+        lock (_sessions) _known?.Remove(sessionId);
+    }
+
     private static string NewId() => "s-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     public async Task<SessionInfo?> GetAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         WorkspacePaths.ValidateSessionId(sessionId);
-        return (await FindAsync(sessionId, cancellationToken).ConfigureAwait(false))?.ToInfo();
+        return (await PeekAsync(sessionId, cancellationToken).ConfigureAwait(false)) is { } record ? Session.InfoOf(record) : null;
     }
 
     public async Task<IReadOnlyList<SessionInfo>> ListAsync(CancellationToken cancellationToken = default)
@@ -105,32 +163,77 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         var list = new List<SessionInfo>();
         foreach (string id in ids.Union(_sessions.Keys))
         {
-            var s = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-            if (s is not null) list.Add(s.ToInfo());
+            if (await PeekAsync(id, cancellationToken).ConfigureAwait(false) is { } record) list.Add(Session.InfoOf(record));
         }
         return [.. list.OrderByDescending(s => s.LastUsedAt)];
     }
 
-    /// <summary>The session in memory, else loaded from storage; null when it exists nowhere.</summary>
-    internal async Task<Session?> FindAsync(string sessionId, CancellationToken cancellationToken)
+    /// <summary>A session's record, from memory or storage, without taking the session for this process; null when it exists nowhere or expired.</summary>
+    private async Task<SessionRecord?> PeekAsync(string sessionId, CancellationToken cancellationToken)
     {
-        if (_sessions.TryGetValue(sessionId, out var live)) return live.Destroyed ? null : live;
-        SessionRecord? record;
+        if (_sessions.TryGetValue(sessionId, out var live)) return live.Destroyed ? null : live.Record;
+        var record = await LoadRecordAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        return record is not null && DateTimeOffset.UtcNow - record.LastUsedAt <= _options.IdleTimeout ? record : null;
+    }
+
+    private async Task<SessionRecord?> LoadRecordAsync(string sessionId, CancellationToken cancellationToken)
+    {
         try
         {
-            record = await _storage.LoadRecordAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            return await _storage.LoadRecordAsync(sessionId, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException ex)
         {
             Log.CheckpointUnreadable(_logger, sessionId, ex.Message);
             return null;
         }
-        if (record is null) return null;
-        if (DateTimeOffset.UtcNow - record.LastUsedAt > _options.IdleTimeout) return null; // expired: pruning will remove it
-        string workspace = await _storage.OpenWorkspaceAsync(sessionId, cancellationToken).ConfigureAwait(false);
-        var session = new Session(record, workspace);
-        return _sessions.GetOrAdd(sessionId, session);
     }
+
+    /// <summary>Serialises loading sessions into this process (each takes the session's storage lock once).</summary>
+    private readonly SemaphoreSlim _loading = new(1, 1);
+
+    /// <summary>
+    /// The session in memory, else loaded from storage and taken for this process (waiting up to
+    /// <see cref="SessionManagerOptions.SessionLockTimeout"/> while another process runs it); null when it exists nowhere.
+    /// </summary>
+    internal async Task<Session?> FindAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (_sessions.TryGetValue(sessionId, out var live)) return live.Destroyed ? null : live;
+        if (await PeekAsync(sessionId, cancellationToken).ConfigureAwait(false) is null) return null;
+        await _loading.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_sessions.TryGetValue(sessionId, out live)) return live.Destroyed ? null : live;
+            var hold = await LockAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // Read again now that no other process changes it.
+                var record = await PeekAsync(sessionId, cancellationToken).ConfigureAwait(false);
+                if (record is null)
+                {
+                    await hold.DisposeAsync().ConfigureAwait(false);
+                    return null;
+                }
+                string workspace = await _storage.OpenWorkspaceAsync(sessionId, cancellationToken).ConfigureAwait(false);
+                var session = new Session(record, workspace) { StorageLock = hold };
+                _sessions[sessionId] = session;
+                return session;
+            }
+            catch
+            {
+                await hold.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    private async Task<IAsyncDisposable> LockAsync(string sessionId, CancellationToken cancellationToken) =>
+        await _storage.TryLockSessionAsync(sessionId, _options.SessionLockTimeout, cancellationToken).ConfigureAwait(false)
+        ?? throw new SessionInUseException(sessionId, _options.SessionLockTimeout);
 
     internal async Task<Session> RequireAsync(string sessionId, CancellationToken cancellationToken)
     {
@@ -177,16 +280,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
 
             if (raw.InstanceSpoiled)
             {
-                if (session.Destroyed || !runtime.TryRestoreInPlace(instance, state.Checkpoint))
-                {
-                    instance.Dispose();
-                    state.Live = null;
-                    if (!session.Destroyed)
-                        state.Live = runtime.NewInstance(session.WorkspacePath, session.Quota, state.Checkpoint, forSession: true);
-                }
-                if (!session.Destroyed) Log.SessionRestored(_logger, sessionId, raw.Outcome);
-                state.Dirty = false;
-                state.CallsSinceCheckpoint = 0;
+                Recover(session, language, state, raw.Outcome);
                 notes.Add(state.Checkpoint is null
                     ? "The interpreter was stopped mid-run, so its state was reset to a fresh interpreter; variables from earlier calls are gone. Files in /app are kept."
                     : $"The interpreter was stopped mid-run, so the session's state was restored to its last good checkpoint (after call {state.CheckpointCall}); changes made by this call are gone. Files in /app are kept.");
@@ -203,6 +297,38 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
             return (raw, (IReadOnlyList<string>)notes, session.Record);
         }, cancellationToken);
 
+    /// <summary>After a trap: the live interpreter back at the last good checkpoint (in place, else a new one), nothing of the trapped call kept.</summary>
+    private void Recover(Session session, Language language, LanguageState state, ExecutionOutcome outcome)
+    {
+        var runtime = _catalog.Get(language);
+        var instance = state.Live;
+        if (instance is not null && (session.Destroyed || !runtime.TryRestoreInPlace(instance, state.Checkpoint)))
+        {
+            instance.Dispose();
+            state.Live = null;
+            if (!session.Destroyed)
+                state.Live = runtime.NewInstance(session.WorkspacePath, session.Quota, state.Checkpoint, forSession: true);
+        }
+        if (!session.Destroyed) Log.SessionRestored(_logger, session.Id, outcome);
+        state.Dirty = false;
+        state.CallsSinceCheckpoint = 0;
+    }
+
+    /// <summary>
+    /// Runs host code (a probe) in a session's live interpreter under <see cref="ProbeLimits"/>; a probe stopped by
+    /// a limit or a trap (the user's code may have left a trace hook that spins) restores the last checkpoint as a
+    /// call would, so the session keeps working. Null when the probe did not succeed.
+    /// </summary>
+    private async Task<RawExecution?> ProbeAsync(Session session, Language language, string code, CancellationToken cancellationToken)
+    {
+        var state = session.State(language);
+        var instance = await EnsureLiveAsync(session, language, state, [], cancellationToken).ConfigureAwait(false);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Lifetime.Token);
+        var raw = instance.Execute(code, null, 0, ProbeLimits(session.Record), linked.Token);
+        if (raw.InstanceSpoiled) Recover(session, language, state, raw.Outcome);
+        return raw.Outcome == ExecutionOutcome.Success ? raw : null;
+    }
+
     private async Task<GuestInstance> EnsureLiveAsync(Session session, Language language, LanguageState state, List<string> notes, CancellationToken cancellationToken)
     {
         if (state.Live is { } live) return live;
@@ -216,7 +342,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
                 {
                     byte[]? data = await _storage.LoadStateAsync(session.Id, StateName(language), cancellationToken).ConfigureAwait(false);
                     if (data is not null)
-                        (state.Checkpoint, state.CheckpointCall) = CheckpointFormat.Read(data, runtime.BuildKey);
+                        (state.Checkpoint, state.CheckpointCall) = CheckpointFormat.Read(data, runtime.BuildKey, runtime.Host.Options.MaxMemoryBytes);
                 }
                 catch (InvalidDataException ex)
                 {
@@ -380,6 +506,8 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
             _sessions.TryRemove(sessionId, out _);
             await WaitPersistedAsync(session).ConfigureAwait(false); // a late write must not resurrect the session
             await _storage.DeleteSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            Forget(sessionId);
+            if (session.StorageLock is { } hold) await hold.DisposeAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -451,10 +579,30 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
     public Task<byte[]> ReadFileAsync(string sessionId, string path, CancellationToken cancellationToken = default) =>
         WithSessionAsync(sessionId, async session =>
         {
-            string full = WorkspacePaths.Resolve(session.WorkspacePath, path);
-            if (!File.Exists(full)) throw new FileNotFoundException($"No file '{path}' in the workspace of session '{sessionId}'.", path);
-            return await File.ReadAllBytesAsync(full, cancellationToken).ConfigureAwait(false);
+            long max = Math.Min(session.Record.MaxWorkspaceBytes, Array.MaxLength);
+            var file = await ReadHeadAsync(session, path, (int)max, cancellationToken).ConfigureAwait(false);
+            if (file.Truncated)
+                throw new WorkspaceQuotaExceededException(
+                    $"'{path}' holds {file.Size:N0} bytes, more than the workspace quota of {session.Record.MaxWorkspaceBytes:N0}; read part of it with a cap instead.");
+            return file.Content.ToArray();
         }, cancellationToken);
+
+    public Task<WorkspaceFileContent> ReadFileAsync(string sessionId, string path, int maxBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        return WithSessionAsync(sessionId, session => ReadHeadAsync(session, path, maxBytes, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<WorkspaceFileContent> ReadHeadAsync(Session session, string path, int maxBytes, CancellationToken cancellationToken)
+    {
+        string full = WorkspacePaths.Resolve(session.WorkspacePath, path);
+        if (!File.Exists(full)) throw new FileNotFoundException($"No file '{path}' in the workspace of session '{session.Id}'.", path);
+        await using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous);
+        long size = stream.Length;
+        var buffer = new byte[(int)Math.Min(size, maxBytes)];
+        int read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        return new WorkspaceFileContent(buffer.AsMemory(0, read), size, read < size);
+    }
 
     public Task<IReadOnlyList<WorkspaceFile>> ListFilesAsync(string sessionId, string? folder = null, CancellationToken cancellationToken = default) =>
         WithSessionAsync(sessionId, session => Task.FromResult(ListFiles(session, folder)), cancellationToken);
@@ -491,8 +639,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
             {
                 var state = session.State(language);
                 if (state.Live is null && state.Checkpoint is null && !_options.PersistCheckpoints) continue;
-                var instance = await EnsureLiveAsync(session, language, state, [], cancellationToken).ConfigureAwait(false);
-                variables[language.Name()] = ListVariables(instance, language);
+                variables[language.Name()] = await ListVariablesAsync(session, language, cancellationToken).ConfigureAwait(false);
             }
             return new WorkspaceInfo
             {
@@ -509,14 +656,12 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         }, cancellationToken);
 
     /// <summary>Asks the interpreter for the names earlier calls defined, without defining any.</summary>
-    private static IReadOnlyList<string> ListVariables(GuestInstance instance, Language language)
+    private async Task<IReadOnlyList<string>> ListVariablesAsync(Session session, Language language, CancellationToken cancellationToken)
     {
         string probe = language == Language.Python
             ? "print(__import__('json').dumps(sorted(k for k in globals() if not k.startswith('_'))))"
             : "console.log(__skwasm_names())";
-        var limits = new EffectiveLimits(200_000_000, 256L * 1024 * 1024, TimeSpan.FromSeconds(5), 1024 * 1024, 64 * 1024);
-        var raw = instance.Execute(probe, null, 0, limits, CancellationToken.None);
-        if (raw.Outcome != ExecutionOutcome.Success) return [];
+        if (await ProbeAsync(session, language, probe, cancellationToken).ConfigureAwait(false) is not { } raw) return [];
         try
         {
             return JsonSerializer.Deserialize(raw.Stdout.Trim(), StorageJson.Default.ListString) ?? [];
@@ -534,13 +679,12 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
                 throw new ArgumentException("Packages are Python packages; this session runs JavaScript only.", nameof(package));
             var closure = _packages.Resolve(package);
             var state = session.State(Language.Python);
-            var instance = await EnsureLiveAsync(session, Language.Python, state, [], cancellationToken).ConfigureAwait(false);
             string paths = string.Join(",", closure.Select(p => JsonSerializer.Serialize(_packages.GuestPath(p), StorageJson.Default.String)));
             string code = $"import sys\nfor _p in [{paths}]:\n    if _p not in sys.path: sys.path.append(_p)\ndel _p";
-            var limits = new EffectiveLimits(500_000_000, 256L * 1024 * 1024, TimeSpan.FromSeconds(10), 64 * 1024, 64 * 1024);
-            var raw = instance.Execute(code, null, 0, limits, cancellationToken);
-            if (raw.Outcome != ExecutionOutcome.Success)
-                throw new InvalidOperationException($"Installing '{package}' failed in the guest: {raw.Stderr}");
+            if (await ProbeAsync(session, Language.Python, code, cancellationToken).ConfigureAwait(false) is null)
+                throw new InvalidOperationException(
+                    $"Installing '{package}' did not finish in the session's interpreter (code the session ran earlier may be interfering, e.g. a trace hook); " +
+                    "the session was restored to its last checkpoint. Reset the session (reset_workspace) and install again.");
             state.Dirty = true;
             Checkpoint(session, Language.Python, state);
             var installed = session.Record.InstalledPackages.Union(closure).ToList();
@@ -551,10 +695,31 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
 
     public async Task<PruneReport> PruneAsync(CancellationToken cancellationToken = default)
     {
+        var (removed, all) = await PruneStoredAsync(overflow: true, cancellationToken).ConfigureAwait(false);
+        await EvictIdleInterpretersAsync(cancellationToken).ConfigureAwait(false);
+        if (removed.Count > 0) Log.Pruned(_logger, removed.Count);
+        return new PruneReport(removed, all - removed.Count);
+    }
+
+    private async Task PruneExpiredAsync(CancellationToken cancellationToken)
+    {
+        var (removed, _) = await PruneStoredAsync(overflow: false, cancellationToken).ConfigureAwait(false);
+        if (removed.Count > 0) Log.Pruned(_logger, removed.Count);
+    }
+
+    /// <summary>
+    /// Removes unreadable sessions and sessions idle past the TTL; with <paramref name="overflow"/> also the least
+    /// recently used above <see cref="SessionManagerOptions.MaxSessions"/>, but only among sessions this process has
+    /// not loaded: a session in use here is never removed to make room (creation is refused at the cap instead).
+    /// </summary>
+    private async Task<(List<string> Removed, int Seen)> PruneStoredAsync(bool overflow, CancellationToken cancellationToken)
+    {
         var removed = new List<string>();
         var all = new List<SessionRecord>();
+        int seen = 0;
         foreach (string id in await _storage.ListSessionIdsAsync(cancellationToken).ConfigureAwait(false))
         {
+            seen++;
             SessionRecord? record = _sessions.TryGetValue(id, out var live) ? live.Record : null;
             try
             {
@@ -567,6 +732,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
             if (record is null)
             {
                 await _storage.DeleteSessionAsync(id, cancellationToken).ConfigureAwait(false);
+                Forget(id);
                 removed.Add(id);
                 continue;
             }
@@ -574,17 +740,23 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         }
         var now = DateTimeOffset.UtcNow;
         var expired = all.Where(r => now - r.LastUsedAt > _options.IdleTimeout).ToList();
-        var keep = all.Except(expired).OrderByDescending(r => r.LastUsedAt).ToList();
-        var overflow = keep.Skip(_options.MaxSessions).ToList();
-        foreach (var record in expired.Concat(overflow))
+        var excess = overflow
+            ? all.Except(expired).OrderByDescending(r => r.LastUsedAt).Skip(_options.MaxSessions).Where(r => !_sessions.ContainsKey(r.Id)).ToList()
+            : [];
+        foreach (var record in expired.Concat(excess))
         {
             if (_sessions.ContainsKey(record.Id)) await DestroyAsync(record.Id, cancellationToken).ConfigureAwait(false);
-            else await _storage.DeleteSessionAsync(record.Id, cancellationToken).ConfigureAwait(false);
+            else
+            {
+                // Not while another process runs it.
+                if (await _storage.TryLockSessionAsync(record.Id, TimeSpan.Zero, cancellationToken).ConfigureAwait(false) is not { } hold) continue;
+                await using (hold.ConfigureAwait(false))
+                    await _storage.DeleteSessionAsync(record.Id, cancellationToken).ConfigureAwait(false);
+            }
+            Forget(record.Id);
             removed.Add(record.Id);
         }
-        await EvictIdleInterpretersAsync(cancellationToken).ConfigureAwait(false);
-        if (removed.Count > 0) Log.Pruned(_logger, removed.Count);
-        return new PruneReport(removed, all.Count - expired.Count - overflow.Count);
+        return (removed, seen);
     }
 
     /// <summary>Drops live interpreters idle past the eviction time; their checkpoint brings them back on the next call.</summary>
@@ -644,11 +816,14 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         }
         await Task.WhenAll(_background.Keys).ConfigureAwait(false);
         foreach (var session in _sessions.Values)
+        {
             foreach (var state in session.States.Values)
             {
                 state.Live?.Dispose();
                 state.Live = null;
             }
+            if (session.StorageLock is { } hold) await hold.DisposeAsync().ConfigureAwait(false);
+        }
         _sessions.Clear();
         _trimmer?.Dispose();
     }

@@ -47,6 +47,12 @@ public sealed class SessionManagerOptions
     /// </summary>
     public bool TrimMemoryAfterRelease { get; set; } = true;
 
+    /// <summary>
+    /// How long a process waits for a session another process is running (each session is run by one process at a
+    /// time); past it the call fails with <see cref="SessionInUseException"/>.
+    /// </summary>
+    public TimeSpan SessionLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Keeps checkpoints in storage so sessions survive a host restart.</summary>
     public bool PersistCheckpoints { get; set; } = true;
 }
