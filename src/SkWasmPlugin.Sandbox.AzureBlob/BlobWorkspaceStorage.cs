@@ -78,7 +78,13 @@ public sealed class BlobWorkspaceStorage : IWorkspaceStorage
             try
             {
                 await lease.AcquireAsync(LeaseDuration, cancellationToken: cancellationToken).ConfigureAwait(false);
-                return new SessionLease(lease);
+                var record = _container.GetBlobClient(Prefix(sessionId) + "session.json");
+                return new SessionLease(lease, async () =>
+                {
+                    // A destroyed session leaves no lock blob behind.
+                    if (!await record.ExistsAsync().ConfigureAwait(false))
+                        await blob.DeleteIfExistsAsync().ConfigureAwait(false);
+                });
             }
             catch (RequestFailedException ex) when (ex.Status == 409 && DateTime.UtcNow < deadline)
             {
@@ -94,12 +100,14 @@ public sealed class BlobWorkspaceStorage : IWorkspaceStorage
     private sealed class SessionLease : IAsyncDisposable
     {
         private readonly BlobLeaseClient _lease;
+        private readonly Func<Task> _afterRelease;
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _renewing;
 
-        public SessionLease(BlobLeaseClient lease)
+        public SessionLease(BlobLeaseClient lease, Func<Task> afterRelease)
         {
             _lease = lease;
+            _afterRelease = afterRelease;
             _renewing = RenewAsync();
         }
 
@@ -129,6 +137,7 @@ public sealed class BlobWorkspaceStorage : IWorkspaceStorage
             try
             {
                 await _lease.ReleaseAsync().ConfigureAwait(false);
+                await _afterRelease().ConfigureAwait(false);
             }
             catch (RequestFailedException)
             {

@@ -52,4 +52,25 @@ public sealed class BlobStorageTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.False(await container.GetBlobClient($"{s}/workspace/a.txt").ExistsAsync());
         await Assert.ThrowsAsync<ArgumentException>(() => storage.SaveStateAsync(s, "../escape", new byte[] { 1 }));
     }
+
+    [AzuriteFact]
+    public async Task Two_hosts_never_run_one_session_at_once()
+    {
+        var container = azurite.Container("sessions-" + Guid.NewGuid().ToString("N")[..8]);
+        string session;
+        await using (var hostA = new WasmCodeSandbox(Options("la"), new BlobWorkspaceStorage(container, Path.Combine(azurite.Root, "cache-la"))))
+        {
+            session = (await hostA.Sessions.CreateAsync()).Id;
+            Assert.True((await hostA.ExecuteAsync(new ExecutionRequest(Language.Python, "n = 1") { SessionId = session })).IsSuccess);
+            var options = Options("lb");
+            options.Sessions.SessionLockTimeout = TimeSpan.FromMilliseconds(500);
+            await using var hostB = new WasmCodeSandbox(options, new BlobWorkspaceStorage(container, Path.Combine(azurite.Root, "cache-lb")));
+            await Assert.ThrowsAsync<SessionInUseException>(() => hostB.ExecuteAsync(new ExecutionRequest(Language.Python, "n += 100") { SessionId = session }));
+        }
+        await using var hostC = new WasmCodeSandbox(Options("lc"), new BlobWorkspaceStorage(container, Path.Combine(azurite.Root, "cache-lc")));
+        var after = await hostC.ExecuteAsync(new ExecutionRequest(Language.Python, "n += 1\nprint(n)") { SessionId = session });
+        Assert.Equal("2\n", after.Stdout);
+        Assert.True(await hostC.Sessions.DestroyAsync(session));
+        Assert.False(await container.GetBlobClient(".locks/" + session).ExistsAsync());
+    }
 }
