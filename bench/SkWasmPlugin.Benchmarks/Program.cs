@@ -59,8 +59,11 @@ switch (mode)
         return 0;
     case "fresh":
     {
+        // --runtimes DIR: another runtimes tree (e.g. a copy of the one before a change), for side-by-side runs.
         string root = Paths.NewTempDir("skwasm-bench-fresh");
-        await using (var sandbox = new WasmCodeSandbox(SandboxCases.Options(root, Paths.PersistentModuleCache())))
+        var freshOptions = SandboxCases.Options(root, Paths.PersistentModuleCache());
+        freshOptions.RuntimesPath = Opt("--runtimes");
+        await using (var sandbox = new WasmCodeSandbox(freshOptions))
         {
             sandbox.Warmup();
             foreach (var lang in Languages.All)

@@ -10,14 +10,16 @@
 # dropped too. Re-runnable and deterministic: the output depends only on the .deb files, which are cached
 # under $BUILD_ROOT/dl/debs (delete that folder to pick up newer Debian revisions).
 #
-# Option --pyc (or SKWASM_VENDOR_PYC=1): also ship unchecked-hash .pyc files in __pycache__ (compiled by
-# the host's python3.11 with the guest paths as file names). This roughly doubles the folder's size and
-# cuts the fuel of a first import about threefold (import openpyxl + pygments: 3.0 G -> 1.1 G).
+# Unchecked-hash .pyc files are shipped in __pycache__ (compiled by Debian's python3.11 with the guest paths
+# as file names): the folder is about twice the size (49 -> 117 MB with sympy), and imports cost a third to an
+# eighth of the fuel (import sympy 17.5 G -> 2.3 G, openpyxl 2.4 G -> 0.97 G; bench/RESULTS.md), which is what
+# lets `import sympy` run within the default 5 G budget. --no-pyc (or SKWASM_VENDOR_PYC=0): sources only.
 source "$(dirname "$0")/../common.sh"
-PYC="${SKWASM_VENDOR_PYC:-0}"
+PYC="${SKWASM_VENDOR_PYC:-1}"
 for arg in "$@"; do
   case "$arg" in
     --pyc) PYC=1 ;;
+    --no-pyc) PYC=0 ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -49,14 +51,40 @@ PACKAGES=(
   "python3-tz|pytz|pytz||tz python-tz|MIT"
   "python3-xlsxwriter|xlsxwriter|xlsxwriter||xlsx-writer|BSD-2-Clause"
   "python3-yaml|pyyaml|yaml||yaml py-yaml|MIT"
+  "python3-mpmath|mpmath|mpmath|||BSD-3-Clause"
+  "python3-sympy|sympy|sympy isympy|mpmath||BSD-3-Clause"
+  "python3-pkg-resources|pkg_resources|pkg_resources||pkg-resources setuptools|MIT"
+  "python3-networkx|networkx|networkx|||BSD-3-Clause"
+  "python3-pygal|pygal|pygal|pkg_resources||LGPL-3.0-or-later"
+  "python3-svgwrite|svgwrite|svgwrite|||MIT"
+  "python3-soupsieve|soupsieve|soupsieve|||MIT"
+  "python3-bs4|beautifulsoup4|bs4|soupsieve|bs4 beautifulsoup|MIT"
+  "python3-webencodings|webencodings|webencodings|||BSD-3-Clause"
+  "python3-html5lib|html5lib|html5lib|six webencodings||MIT"
+  "python3-wcwidth|wcwidth|wcwidth|||MIT"
+  "python3-prettytable|prettytable|prettytable|wcwidth||BSD-3-Clause"
+  "python3-texttable|texttable|texttable|||MIT"
+  "python3-xlrd|xlrd|xlrd|||BSD-3-Clause"
+  "python3-sqlparse|sqlparse|sqlparse|||BSD-3-Clause"
+  "python3-toml|toml|toml|||MIT"
+  "python3-tomli|tomli|tomli|||MIT"
+  "python3-roman|roman|roman|||ZPL-2.1"
+  "python3-docutils+docutils-common|docutils|docutils|roman||BSD-2-Clause AND GPL-3.0-or-later AND Python-2.0 AND public-domain"
+  "python3-pyrsistent|pyrsistent|pyrsistent _pyrsistent_version|||MIT"
+  "python3-jsonschema|jsonschema|jsonschema|attrs pyrsistent||MIT"
+  "python3-unidecode|unidecode|unidecode||text-unidecode|GPL-2.0-or-later"
+  "python3-segno|segno|segno|||BSD-3-Clause"
 )
 
 # --- download (cached) ---------------------------------------------------------------------------
 mkdir -p "$DEBS"
+# A first column "a+b" unpacks several .debs together (b holds files a links to, e.g. docutils-common).
 need=()
 for row in "${PACKAGES[@]}"; do
-  deb="${row%%|*}"
-  ls "$DEBS/${deb}"_*.deb >/dev/null 2>&1 || need+=("$deb")
+  IFS='+' read -r -a debs <<< "${row%%|*}"
+  for deb in "${debs[@]}"; do
+    ls "$DEBS/${deb}"_*.deb >/dev/null 2>&1 || need+=("$deb")
+  done
 done
 if [ ${#need[@]} -gt 0 ]; then
   log "downloading ${need[*]}"
@@ -69,25 +97,65 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# copy_resolved ROOT SRC DEST: copies SRC (a folder, or SRC.py) to DEST, replacing every symbolic link by what it
+# points to, read below ROOT for absolute targets; a link that leads nowhere is an error.
+copy_resolved() {
+  python3 - "$@" <<'PY'
+import os, shutil, sys
+root, src, dest = sys.argv[1:]
+if not os.path.isdir(src):
+    src, dest = src + ".py", dest + ".py"
+def real(path):
+    for _ in range(40):
+        if not os.path.islink(path):
+            return path
+        target = os.readlink(path)
+        path = os.path.join(root, target.lstrip("/")) if os.path.isabs(target) else os.path.join(os.path.dirname(path), target)
+    sys.exit(f"link loop at {path}")
+def copy(s, d):
+    s = real(s)
+    if os.path.isdir(s):
+        os.makedirs(d, exist_ok=True)
+        for name in sorted(os.listdir(s)):
+            copy(os.path.join(s, name), os.path.join(d, name))
+    elif os.path.isfile(s):
+        shutil.copyfile(s, d)
+    else:
+        sys.exit(f"{s}: a link that leads nowhere")
+copy(src, dest)
+PY
+}
+
 # --- unpack and copy --------------------------------------------------------------------------------
 rm -rf "$WORK"; mkdir -p "$WORK"
 NEW_SITE="$WORK/site-packages"; NEW_LIC="$WORK/licenses"
 mkdir -p "$NEW_SITE" "$NEW_LIC"
 TABLE="$WORK/table.tsv"; : > "$TABLE"
 for row in "${PACKAGES[@]}"; do
-  IFS='|' read -r deb name modules requires aliases licence <<< "$row"
-  debfile=$(ls "$DEBS/${deb}"_*.deb | sort -V | tail -n1)
+  IFS='|' read -r debs name modules requires aliases licence <<< "$row"
+  deb="${debs%%+*}"
   x="$WORK/x/$deb"; mkdir -p "$x"
-  dpkg-deb -x "$debfile" "$x"
+  IFS='+' read -r -a parts <<< "$debs"
+  for part in "${parts[@]}"; do
+    dpkg-deb -x "$(ls "$DEBS/${part}"_*.deb | sort -V | tail -n1)" "$x"
+  done
+  debfile=$(ls "$DEBS/${deb}"_*.deb | sort -V | tail -n1)
   debver=$(dpkg-deb -f "$debfile" Version)
   srcpkg=$(dpkg-deb -f "$debfile" Source | cut -d' ' -f1); srcpkg=${srcpkg:-$deb}
   dist="$x/usr/lib/python3/dist-packages"
   dest="$NEW_SITE/$name"; mkdir -p "$dest"
   for m in $modules; do
-    if [ -d "$dist/$m" ]; then cp -r "$dist/$m" "$dest/"
-    elif [ -f "$dist/$m.py" ]; then cp "$dist/$m.py" "$dest/"
+    # Links are copied as what they point to, inside the unpacked packages (Debian links data files to /usr/share).
+    if [ -d "$dist/$m" ] || [ -f "$dist/$m.py" ]; then copy_resolved "$x" "$dist/$m" "$dest/$m"
     else echo "$deb has no module $m in dist-packages" >&2; exit 1; fi
   done
+  if [ "$name" = docutils ]; then
+    # Debian moves docutils' data files (stylesheets, templates, rst includes) to /usr/share/docutils and
+    # patches _datadir() to look there; put them back beside the modules, where upstream keeps them.
+    copy_resolved "$x" "$x/usr/share/docutils" "$dest/docutils"
+    sed -i 's/^_debian_package = 1$/_debian_package = 0  # SkWasmPlugin: data files beside the modules (vendor-packages.sh)/' "$dest/docutils/__init__.py"
+    grep -q '^_debian_package = 0' "$dest/docutils/__init__.py" || { echo "docutils: _debian_package switch not found" >&2; exit 1; }
+  fi
   # Package metadata (importlib.metadata.version(...) and entry points such as pygments plugins use it).
   meta=$(find "$dist" -maxdepth 1 \( -name '*.dist-info' -o -name '*.egg-info' \) | head -n1)
   [ -n "$meta" ] && cp -r "$meta" "$dest/"
@@ -96,6 +164,7 @@ for row in "${PACKAGES[@]}"; do
   for f in "$meta/METADATA" "$meta/PKG-INFO" "$meta"; do
     [ -f "$f" ] && { pyver=$(sed -n 's/^Version: *//p' "$f" | head -n1); break; }
   done
+  [ "$pyver" = "0.0.0" ] && pyver=""  # some Debian egg-info files say 0.0.0
   [ -n "$pyver" ] || pyver=$(echo "$debver" | sed -e 's/^[0-9]*://' -e 's/-[^-]*$//' -e 's/+dfsg.*//')
   find "$dest" \( -name '*.so' -o -name '*.pyc' -o -name RECORD -o -name INSTALLER -o -name direct_url.json \) -type f -delete
   find "$dest" -depth -type d \( -name __pycache__ -o -name tests -o -name test \) -exec rm -rf {} +

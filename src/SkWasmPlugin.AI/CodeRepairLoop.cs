@@ -43,6 +43,14 @@ public sealed class CodeRepairOptions
     /// <summary>Lets the loop raise the fuel budget after an exhausted attempt.</summary>
     public bool AllowFuelIncrease { get; set; } = true;
 
+    /// <summary>
+    /// When a run runs out of fuel and the analysis suggests more, the same code is run again with the raised
+    /// budget (doubling, up to <see cref="FuelCeiling"/>) up to this many times before the model is asked: a task
+    /// that only needs more fuel then costs no model call. A program that still runs out reaches the model with the
+    /// "loops forever" advice. 0: every exhausted run goes to the model.
+    /// </summary>
+    public int MaxFuelReruns { get; set; } = 3;
+
     /// <summary>Options passed to every model call.</summary>
     public ChatOptions? ChatOptions { get; set; }
 
@@ -86,6 +94,9 @@ public sealed record RepairAttempt
     public required long FuelBudget { get; init; }
     public UsageDetails? Usage { get; init; }
     public bool Passed { get; init; }
+
+    /// <summary>How often this attempt's code was run again with more fuel before its <see cref="Result"/> (no model call).</summary>
+    public int FuelReruns { get; init; }
 }
 
 /// <summary>The loop's result: every attempt, the verdict and a readable history.</summary>
@@ -193,18 +204,31 @@ public sealed partial class CodeRepairLoop
             }
 
             string program = task.TestCode is null ? code : code.TrimEnd() + "\n\n" + task.TestCode;
-            var result = await _sandbox.ExecuteAsync(new ExecutionRequest(task.Language, program)
+            Task<ExecutionResult> Run(long budget) => _sandbox.ExecuteAsync(new ExecutionRequest(task.Language, program)
             {
                 Stdin = task.Stdin,
                 SessionId = task.SessionId,
-                Limits = new ExecutionLimits { Fuel = fuel },
-            }, cancellationToken).ConfigureAwait(false);
+                Limits = new ExecutionLimits { Fuel = budget },
+            }, cancellationToken);
+            var result = await Run(fuel).ConfigureAwait(false);
+            int reruns = 0;
+            // Only more fuel needed? Run the same code again with the suggested budget before spending a model call.
+            while (result.Outcome == ExecutionOutcome.FuelExhausted && _options.AllowFuelIncrease && reruns < _options.MaxFuelReruns
+                   && result.FuelAnalysis?.SuggestedBudget is { } more && Math.Min(more, _options.FuelCeiling) > fuel)
+            {
+                long raised = Math.Min(more, _options.FuelCeiling);
+                history.Add($"Attempt {number}: ran out of {fuel:N0} fuel; ran the same code again with {raised:N0} (no model call).");
+                fuel = raised;
+                reruns++;
+                exhaustedBefore = true;
+                result = await Run(fuel).ConfigureAwait(false);
+            }
             string? checkFailure = result.IsSuccess ? Check(task, result) : null;
             bool passed = result.IsSuccess && checkFailure is null;
             attempts.Add(new RepairAttempt
             {
                 Number = number, Code = code, Result = result, CheckFailure = checkFailure,
-                FuelBudget = fuel, Usage = response.Usage, Passed = passed,
+                FuelBudget = fuel, Usage = response.Usage, Passed = passed, FuelReruns = reruns,
             });
             activity?.SetTag("skwasm.outcome", result.Outcome.ToString());
             activity?.SetTag("skwasm.fuel", result.FuelConsumed);

@@ -10,7 +10,8 @@ public static class ToolDescriptions
     public const string ExecutePython =
         "Run Python 3.11 code in an isolated sandbox and return JSON with outcome, stdout, stderr, and, when it fails, " +
         "guidance {errorType, line, sourceLine, fix} and fuelAnalysis {status, suggestedBudget}. Standard library only " +
-        "(json, csv, re, math, statistics, datetime, sqlite3, decimal, …) plus vendored packages after install_package; " +
+        "(json, csv, re, math, statistics, datetime, sqlite3, decimal, …) plus these packages, importable in every run: " + VendoredPackages + "; " +
+        "no numpy, pandas or matplotlib (use csv + statistics, and pygal for SVG charts); " +
         "no network, threads or subprocesses. Print what you want to see. Files live in /app (the working directory). " +
         "With a session_id, variables, functions and imports persist between calls like a notebook.";
 
@@ -53,8 +54,15 @@ public static class ToolDescriptions
 
     public const string InstallPackageName = "install_package";
     public const string InstallPackage =
-        "Make a vendored pure-Python package importable in a session (there is no network; only listed packages exist). " +
-        "Unknown names return the list of available ones.";
+        "Check that a vendored pure-Python package is available and list what it brings (every vendored package is already " +
+        "importable in every run; there is no network, so only these exist: " + VendoredPackages + "). Unknown names return the list.";
+
+    /// <summary>The vendored Python packages (runtimes/data/packages.json; a test keeps this list equal to it).</summary>
+    public const string VendoredPackages =
+        "attrs, beautifulsoup4 (bs4), chardet, defusedxml, docutils, et_xmlfile, html5lib, idna, jinja2, jsonschema, markdown, " +
+        "markupsafe, mpmath, networkx, odfpy (odf), openpyxl, pkg_resources, prettytable, pygal, pygments, pypdf, pypdf2 (PyPDF2), " +
+        "pyrsistent, python-dateutil (dateutil), pytz, pyyaml (yaml), roman, segno, six, soupsieve, sqlparse, svgwrite, sympy, " +
+        "tabulate, texttable, toml, tomli, unidecode, wcwidth, webencodings, xlrd, xlsxwriter";
 
     public const string ListRuntimesName = "list_runtimes";
     public const string ListRuntimes = "List the sandbox's languages and versions, default and maximum limits, and the vendored Python packages.";

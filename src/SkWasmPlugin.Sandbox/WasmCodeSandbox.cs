@@ -177,7 +177,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     /// <inheritdoc />
     public SandboxDescription Describe() => new(
         [
-            new RuntimeDescription("python", "CPython (WASI reactor)", "3.11", ["Standard library without ssl, ctypes, sockets, subprocess or threads.", "Vendored pure-Python packages: install_package."]),
+            new RuntimeDescription("python", "CPython (WASI reactor)", "3.11", ["Standard library without ssl, ctypes, sockets, subprocess or threads.", $"Pure-Python packages, importable in every run without installing: {string.Join(", ", _packages.Names)}.", "No numpy, pandas, matplotlib or compiled extensions: csv + statistics for tables, pygal or svgwrite for charts (SVG)."]),
             new RuntimeDescription("javascript", "QuickJS (WASI reactor)", QuickJsVersion(), ["ES2023; no Node.js modules except a small 'fs' over /app; console.log, readline(), readStdin()."]),
         ],
         Describe(_options.Resolve(null)),

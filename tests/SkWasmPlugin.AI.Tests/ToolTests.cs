@@ -27,6 +27,15 @@ public sealed class ToolTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public void Tool_descriptions_name_exactly_the_vendored_packages()
+    {
+        // "name (import name)" entries: the first word of each is the package name.
+        var named = ToolDescriptions.VendoredPackages.Split(", ").Select(p => p.Split(' ')[0]).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(fixture.Sandbox.Describe().VendoredPackages.Order(StringComparer.Ordinal).ToList(), named);
+        Assert.Contains("sympy", ToolDescriptions.ExecutePython);
+    }
+
+    [Fact]
     public async Task Runs_fenced_code_and_returns_compact_json()
     {
         var python = WasmSandboxTools.Create(fixture.Sandbox).Single(t => t.Name == "execute_python");

@@ -36,7 +36,6 @@ public sealed class RuntimeManifestTests
         {
             // Folders: sha256 of the lines "RELPATH SHA256\n" of their files, sorted by RELPATH (ordinal).
             var files = Directory.GetFiles(full, "*", SearchOption.AllDirectories)
-                .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}__pycache__{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
                 .Select(f => (Rel: Path.GetRelativePath(full, f).Replace('\\', '/'), Full: f))
                 .OrderBy(f => f.Rel, StringComparer.Ordinal).ToList();
             var lines = new StringBuilder();

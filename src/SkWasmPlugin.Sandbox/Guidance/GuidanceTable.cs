@@ -44,22 +44,39 @@ internal static partial class GuidanceTable
     private static readonly HashSet<string> UnavailablePython =
     [
         "numpy", "pandas", "scipy", "matplotlib", "requests", "sklearn", "torch", "tensorflow", "httpx", "aiohttp",
-        "bs4", "lxml", "PIL", "cv2", "seaborn", "plotly", "polars", "pyarrow",
+        "lxml", "PIL", "cv2", "seaborn", "plotly", "polars", "pyarrow", "urllib3", "keras", "statsmodels", "bokeh",
     ];
+
+    /// <summary>What the Python runner's socket functions raise (runtimes/python/_skwasm.py).</summary>
+    private const string NetworkDisabled = "network access is disabled in the sandbox";
+
+    private const string Charts = "draw the chart as SVG with pygal (pygal.Bar(), .Line(), .Pie(); chart.render_to_file('/app/chart.svg')) or svgwrite";
+    private const string NoNetwork = "there is no network in the sandbox; read input from /app files or stdin";
+    private const string NoMachineLearning = "there are no machine-learning libraries; write the algorithm in plain Python with math and statistics (or sympy for the maths)";
 
     private static readonly Dictionary<string, string> StdlibAlternatives = new(StringComparer.Ordinal)
     {
-        ["numpy"] = "use lists with the math and statistics modules",
-        ["pandas"] = "use the csv module with lists of dicts (or sqlite3 for grouping and joins)",
-        ["scipy"] = "use math, statistics and fractions",
-        ["matplotlib"] = "print a table or write a CSV file to /app instead of plotting",
-        ["seaborn"] = "print a table or write a CSV file to /app instead of plotting",
-        ["plotly"] = "print a table or write a CSV file to /app instead of plotting",
-        ["requests"] = "there is no network in the sandbox; read input from /app files or stdin",
-        ["httpx"] = "there is no network in the sandbox; read input from /app files or stdin",
-        ["aiohttp"] = "there is no network in the sandbox; read input from /app files or stdin",
-        ["bs4"] = "use html.parser from the standard library",
-        ["lxml"] = "use xml.etree.ElementTree from the standard library",
+        ["numpy"] = "use lists with the math and statistics modules (sympy.Matrix for linear algebra)",
+        ["pandas"] = "use the csv module with lists of dicts and statistics (sqlite3 for grouping and joins; tabulate or prettytable to show a table)",
+        ["polars"] = "use the csv module with lists of dicts and statistics (sqlite3 for grouping and joins)",
+        ["pyarrow"] = "use the csv or json modules",
+        ["scipy"] = "use math, statistics and fractions; sympy and mpmath for symbolic and high-precision maths",
+        ["statsmodels"] = "use the statistics module (mean, stdev, linear_regression, correlation)",
+        ["matplotlib"] = Charts,
+        ["seaborn"] = Charts,
+        ["plotly"] = Charts,
+        ["bokeh"] = Charts,
+        ["PIL"] = "there is no image library; " + Charts,
+        ["cv2"] = "there is no image library; " + Charts,
+        ["requests"] = NoNetwork,
+        ["httpx"] = NoNetwork,
+        ["aiohttp"] = NoNetwork,
+        ["urllib3"] = NoNetwork,
+        ["sklearn"] = NoMachineLearning,
+        ["torch"] = NoMachineLearning,
+        ["tensorflow"] = NoMachineLearning,
+        ["keras"] = NoMachineLearning,
+        ["lxml"] = "use xml.etree.ElementTree, or beautifulsoup4 / html5lib (vendored) for HTML",
     };
 
     public static IReadOnlyList<GuidanceRule> Rules { get; } =
@@ -108,6 +125,8 @@ internal static partial class GuidanceTable
             _ => "Threads and processes are not available in the sandbox. Run the work sequentially (a plain loop).",
             _ => "UnsupportedFeature"),
         new("network", c => (c.Is("OSError") && c.Error?.Errno is "ENOTSUP" or "ENOSYS" && c.Stderr.Contains("socket", StringComparison.Ordinal))
+                || c.Says(NetworkDisabled) || (c.Is("URLError") && (c.Says("unknown url type") || c.Says("network")))
+                || c.Is("gaierror") || c.Is("ConnectionRefusedError")
                 || c.Error?.MissingModule is "_socket" or "_ssl" or "ssl" or "urllib" or "http" or "socket"
                 || (c.Language == Language.JavaScript && c.Error?.MissingName is "fetch" or "XMLHttpRequest" or "WebSocket"), "sandbox",
             _ => "There is no network in the sandbox (no sockets, HTTP, DNS or fetch). Work on data passed in stdin or files in /app.",
@@ -123,7 +142,8 @@ internal static partial class GuidanceTable
 
         // ---- Python ----
         new("py-missing-package", c => c.Language == Language.Python && c.Is("ModuleNotFoundError") && c.Error?.MissingModule is { } m && c.Packages.ProviderOf(m) is not null, "import",
-            c => $"'{c.Error!.MissingModule}' is vendored but not installed in this session: call install_package(\"{c.Packages.ProviderOf(c.Error.MissingModule!)}\") and run the code again.",
+            c => $"'{c.Error!.MissingModule}' is vendored and importable in every run from /data/site-packages/{c.Packages.ProviderOf(c.Error.MissingModule!)}, "
+                + $"but that folder is no longer on sys.path (the code changed it): keep sys.path as it was, or run sys.path.append('/data/site-packages/{c.Packages.ProviderOf(c.Error.MissingModule!)}') before the import.",
             _ => "MissingPackage"),
         new("py-unavailable-package", c => c.Language == Language.Python && c.Is("ModuleNotFoundError") && UnavailablePython.Contains(TopModule(c.Error?.MissingModule)), "import",
             c => $"'{TopModule(c.Error?.MissingModule)}' is not available in the sandbox (no compiled extensions, no network to install). "
@@ -132,7 +152,7 @@ internal static partial class GuidanceTable
             _ => "MissingPackage"),
         new("py-no-module", c => c.Language == Language.Python && c.Is("ModuleNotFoundError"), "import",
             c => $"There is no module '{c.Error?.MissingModule}'. Check the spelling; only the standard library"
-                + (c.Packages.Names.Count > 0 ? " and the vendored packages (install_package)" : "") + " can be imported." + AvailableList(c),
+                + (c.Packages.Names.Count > 0 ? " and the vendored packages" : "") + " can be imported." + AvailableList(c),
             _ => "ModuleNotFoundError"),
         new("py-import-name", c => c.Language == Language.Python && c.Is("ImportError"), "import",
             c => $"The module exists but does not export what the import asks for ({c.Message}). Check the name and the module's documentation."),
@@ -198,6 +218,12 @@ internal static partial class GuidanceTable
             c => $"The assertion on line {c.Error?.Line} failed{(c.Message.Length > 0 ? $" ({c.Message})" : "")}. The code computed something other than expected: print the values it checks."),
         new("py-stopiteration", c => c.Is("StopIteration"), "value",
             c => $"next() on line {c.Error?.Line} was called on an exhausted iterator. Pass a default: next(it, None)."),
+        new("py-address-space", c => c.Is("OverflowError") && (c.Says("index-sized integer") || c.Says("too large") || c.Says("cannot allocate"))
+                || (c.Is("MemoryError") && c.Outcome == ExecutionOutcome.Error), "resource",
+            c => $"The object made on line {c.Error?.Line} does not fit: the sandbox is a 32-bit machine (one object at most 2 GB) and this call may use "
+                + $"{c.Limits.MemoryBytes / (1024 * 1024)} MB of memory in all. Work on the data in pieces (read a file in chunks, aggregate as you go) "
+                + "instead of building it whole; a larger memory limit helps only up to the host's maximum.",
+            _ => "MemoryLimit"),
         new("py-overflow", c => c.Is("OverflowError"), "value",
             c => $"A number on line {c.Error?.Line} is too large for the operation ({c.Message}). Use integers (unbounded) or decimal.Decimal instead of float."),
         new("py-not-implemented", c => c.Is("NotImplementedError"), "runtime",

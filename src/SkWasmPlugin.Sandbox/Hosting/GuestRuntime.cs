@@ -9,7 +9,12 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 /// A host folder the guest sees read-only at <see cref="GuestPath"/>; <see cref="ReadAtStartup"/>: the
 /// interpreter's start-up reads code from it, so the start-up image depends on its files.
 /// </summary>
-internal sealed record Mount(string HostPath, string GuestPath, bool ReadAtStartup = false);
+/// <summary>
+/// A host folder preopened for the guest. <paramref name="ReadAtStartup"/>: the interpreter's start-up reads its
+/// files, so the cached start-up image depends on all of them; <paramref name="ListedDepth"/>: start-up lists its
+/// folders this many levels deep (Python's finders list each sys.path entry), so the image depends on those names.
+/// </summary>
+internal sealed record Mount(string HostPath, string GuestPath, bool ReadAtStartup = false, int ListedDepth = 0);
 
 /// <summary>
 /// One language runtime: its compiled module, its read-only mounts, and the memory image of an interpreter
@@ -154,6 +159,23 @@ internal sealed class GuestRuntime : IDisposable
                 newest = Math.Max(newest, file.LastWriteTimeUtc.Ticks);
             }
             parts.Add($"{mount.GuestPath}:{count}:{bytes}:{newest}");
+        }
+        foreach (var mount in mounts.Where(m => !m.ReadAtStartup && m.ListedDepth > 0 && Directory.Exists(m.HostPath)))
+        {
+            var names = new List<string>();
+            var level = new List<string> { mount.HostPath };
+            for (int depth = 0; depth < mount.ListedDepth && level.Count > 0; depth++)
+            {
+                var next = new List<string>();
+                foreach (string dir in level)
+                    foreach (string entry in Directory.EnumerateFileSystemEntries(dir).Order(StringComparer.Ordinal))
+                    {
+                        names.Add(Path.GetRelativePath(mount.HostPath, entry));
+                        if (Directory.Exists(entry)) next.Add(entry);
+                    }
+                level = next;
+            }
+            parts.Add($"{mount.GuestPath}:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", names)))));
         }
         return string.Join(";", parts);
     }

@@ -49,7 +49,8 @@ internal sealed class RuntimeCatalog : IDisposable
         {
             wasm = Required(Path.Combine(RuntimesPath, "quickjs", "qjs.wasm"));
         }
-        if (DataPath is { } data) mounts.Add(new Mount(data, "/data"));
+        // Python's start-up puts each /data/site-packages/* folder on sys.path and lists it (see _skwasm.py).
+        if (DataPath is { } data) mounts.Add(new Mount(data, "/data", ListedDepth: language == Language.Python ? 3 : 0));
         return (wasm, mounts);
     }
 
