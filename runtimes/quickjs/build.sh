@@ -59,6 +59,15 @@ awk -v pad="$SK_STACK_PAD" -v ppad="$SK_PARSER_PAD" '
   END { if (!done || padded != 4) { print "stack pad patch failed" > "/dev/stderr"; exit 1 } }
   ' "$OBJ/patched/quickjs.c" > "$OBJ/patched/quickjs.c.tmp"
 mv "$OBJ/patched/quickjs.c.tmp" "$OBJ/patched/quickjs.c"
+# The interpreter loop polls for interrupts on jumps without saving its position, so the error an interrupt
+# throws (our soft stop on fuel or time) has a backtrace at the start of the function. Save the position first:
+# the stopped program then reports the loop it was running, as Python does.
+sed -i 's/if (unlikely(js_poll_interrupts(ctx)))/if (unlikely((sf->cur_pc = pc, js_poll_interrupts(ctx))))/' "$OBJ/patched/quickjs.c"
+[ "$(grep -c 'sf->cur_pc = pc, js_poll_interrupts(ctx)' "$OBJ/patched/quickjs.c")" = 7 ] || { echo "interrupt position patch: expected 7 polls in the interpreter loop" >&2; exit 1; }
+# Line information is recorded at calls and property accesses only, so a loop of plain arithmetic maps to the
+# function's first line; give every statement its line (debug tables only: OP_line_num becomes pc2line data).
+sed -i 's|^    /\* specific label handling \*/$|    emit_source_pos(s, s->token.ptr); /* SkWasmPlugin: every statement has a line */\n    /* specific label handling */|' "$OBJ/patched/quickjs.c"
+[ "$(grep -c 'SkWasmPlugin: every statement has a line' "$OBJ/patched/quickjs.c")" = 1 ] || { echo "statement line patch failed" >&2; exit 1; }
 # dtoa.c includes <setjmp.h> without using it; wasi-libc has none.
 : > "$OBJ/shim/setjmp.h"
 

@@ -23,9 +23,20 @@ public sealed class LimitsTests(SandboxFixture fixture)
         var r = await Run(Language.JavaScript, "let i = 0;\nwhile (true) {\n  i++;\n}", new ExecutionLimits { Fuel = 500_000_000 });
         Assert.Equal(ExecutionOutcome.FuelExhausted, r.Outcome);
         Assert.Equal("OutOfFuel", r.Guidance!.ErrorType);
-        Assert.Null(r.Guidance.Line); // QuickJS cannot say which line was running when it was interrupted
-        Assert.Contains("interrupted", r.Stderr); // but it was a soft stop, not a trap
+        Assert.InRange(r.Guidance.Line ?? 0, 2, 3); // the loop that was running, not the program's first line
+        Assert.Contains("interrupted", r.Stderr); // a soft stop, not a trap
         Assert.Equal(FuelStatus.Exhausted, r.FuelAnalysis!.Status);
+        Assert.Contains("line", r.FuelAnalysis.Advice);
+    }
+
+    [Fact]
+    public async Task JavaScript_stopped_by_time_names_the_running_line_inside_a_function()
+    {
+        var r = await Run(Language.JavaScript, "const o = {v: 0};\nfunction spin() {\n  for (;;) {\n    o.v = Math.sqrt(o.v + 1);\n  }\n}\nspin();",
+            new ExecutionLimits { Timeout = TimeSpan.FromMilliseconds(300) });
+        Assert.Equal(ExecutionOutcome.TimedOut, r.Outcome);
+        Assert.InRange(r.Guidance!.Line ?? 0, 3, 4);
+        Assert.Contains("spin", r.Stderr);
     }
 
     [Theory]

@@ -11,10 +11,6 @@ internal sealed class GuidanceBuilder(SandboxOptions options, PackageCatalog pac
     {
         var report = GuestReport.Parse(raw.ReportJson);
         var error = report?.Error;
-        // QuickJS does not record the running position when it is interrupted (its trace points at the
-        // start of the function), so a JavaScript soft stop carries no line rather than a wrong one.
-        if (request.Language == Language.JavaScript && error is { Type: "Interrupted" })
-            error = error with { Line = null, Column = null, Frames = [] };
         // An allocation the interpreter turned into an exception is still the memory limit at work.
         if (raw.Outcome == ExecutionOutcome.Error && error is { Type: "MemoryError" } or { Type: "InternalError", Message: "out of memory" })
             raw = raw with { Outcome = ExecutionOutcome.MemoryExhausted };
