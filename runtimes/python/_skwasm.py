@@ -236,6 +236,48 @@ def _prepare():
     import importlib.util
     importlib.util.find_spec("_skwasm_no_such_module_")
     _disable_network()
+    _readable_stdlib_sources()
+    builtins.help = _Helper()
+
+
+class _Helper:
+    """help() as the site module defines it (the interpreter starts without site)."""
+
+    def __repr__(self):
+        return "Type help() for interactive help, or help(object) for help about object."
+
+    def __call__(self, *args, **kwargs):
+        import pydoc
+        return pydoc.help(*args, **kwargs)
+
+
+STDLIB = "/usr/local/lib/python3.11/"
+STDLIB_SOURCES = "/usr/local/lib/python3.11/python311-src.zip"
+
+
+def _readable_stdlib_sources():
+    """The standard library ships as sourceless .pyc; its sources are in one archive that linecache reads on
+    demand, so tracebacks show standard-library lines and inspect.getsource works."""
+    original = linecache.updatecache
+
+    def updatecache(filename, module_globals=None):
+        lines = original(filename, module_globals)
+        if lines or not filename.startswith(STDLIB) or not filename.endswith(".py"):
+            return lines
+        try:
+            import zipfile
+            with zipfile.ZipFile(STDLIB_SOURCES) as archive:
+                data = archive.read(filename[len(STDLIB):])
+        except (OSError, KeyError, ImportError):
+            return []
+        text = data.decode("utf-8", "replace")
+        lines = text.splitlines(True)
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        linecache.cache[filename] = (len(data), None, lines, filename)
+        return lines
+
+    linecache.updatecache = updatecache
 
 
 NETWORK_DISABLED = "network access is disabled in the sandbox (no sockets, DNS or HTTP)"

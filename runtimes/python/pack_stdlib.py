@@ -10,14 +10,18 @@ import importlib.util
 import os
 import sys
 
-# What cannot work under WASI, or is of no use to sandboxed code, is left out.
+# What cannot work under WASI, or is of no use to sandboxed code, is left out (runtimes/README.md says why each).
 EXCLUDED_DIRS = {
-    "test", "idlelib", "tkinter", "turtledemo", "ensurepip", "lib2to3", "venv", "distutils",
-    "site-packages", "pydoc_data", "msilib", "curses", "dbm", "__pycache__", "multiprocessing",
-    "concurrent", "asyncio", "xmlrpc", "wsgiref", "urllib", "http", "email", "unittest",
+    "test", "idlelib", "tkinter", "turtledemo", "ensurepip", "venv", "site-packages", "msilib", "curses",
+    "__pycache__", "multiprocessing",
 }
-KEEP_IN_EXCLUDED = {"email", "urllib", "http", "unittest", "asyncio", "concurrent"}
-EXCLUDED_FILES = {"turtle.py", "antigravity.py", "this.py", "pydoc.py", "webbrowser.py", "smtpd.py"}
+KEEP_IN_EXCLUDED = set()
+EXCLUDED_FILES = {"turtle.py"}
+
+# Sources for tracebacks and inspect.getsource: one deflated archive, read only when a traceback or inspect
+# asks (the runner's linecache hook), so start-up and imports do not pay for it.
+SOURCE_ARCHIVE = "python311-src.zip"
+ZIP_EPOCH = (2023, 2, 8, 0, 0, 0)  # fixed member times: the archive's bytes depend only on the sources
 
 
 def pyc_bytes(path, arcname):
@@ -53,9 +57,18 @@ def main(lib_dir, out_dir, *extra):
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "wb") as f:
             f.write(data)
+    import zipfile
+    archive = os.path.join(tmp, SOURCE_ARCHIVE)
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for path, rel in sorted(entries, key=lambda e: e[1]):
+            info = zipfile.ZipInfo(rel, ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            with open(path, "rb") as f:
+                z.writestr(info, f.read())
     shutil.rmtree(out_dir, ignore_errors=True)
     os.replace(tmp, out_dir)
-    print(f"{len(entries)} modules packed")
+    print(f"{len(entries)} modules packed, sources in {SOURCE_ARCHIVE}")
 
 
 if __name__ == "__main__":
