@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using SkWasmPlugin.Sandbox.Hosting;
+
+namespace SkWasmPlugin.Sandbox.Sessions;
+
+/// <summary>
+/// The live interpreters of sessions: started on first use from the session's checkpoint, run (with recovery to
+/// the last good checkpoint after a trap), evicted least-recently-used when the pool is full and when idle past
+/// <see cref="SessionManagerOptions.EvictLiveInterpreterAfter"/> (checkpointed first, so the next call restores them).
+/// </summary>
+internal sealed class InterpreterPool : IDisposable
+{
+    private readonly RuntimeCatalog _catalog;
+    private readonly IWorkspaceStorage _storage;
+    private readonly SessionManagerOptions _options;
+    private readonly SessionRegistry _registry;
+    private readonly CheckpointWriter _checkpoints;
+    private readonly ILogger _logger;
+    private readonly int _maxLive;
+    private readonly MemoryTrimmer? _trimmer;
+
+    public InterpreterPool(RuntimeCatalog catalog, IWorkspaceStorage storage, SessionManagerOptions options, SessionRegistry registry,
+        CheckpointWriter checkpoints, ILogger logger, int maxLiveInstances)
+    {
+        _catalog = catalog;
+        _storage = storage;
+        _options = options;
+        _registry = registry;
+        _checkpoints = checkpoints;
+        _logger = logger;
+        // Leave room in the instance pool for stateless calls running at the same time.
+        _maxLive = Math.Max(2, maxLiveInstances - Math.Max(2, maxLiveInstances / 8));
+        if (options.TrimMemoryAfterRelease) _trimmer = new MemoryTrimmer();
+    }
+
+    /// <summary>Trims run after releases so far (null when <see cref="SessionManagerOptions.TrimMemoryAfterRelease"/> is off).</summary>
+    public int? MemoryTrims => _trimmer?.Trims;
+
+    /// <summary>Live interpreters now.</summary>
+    public int LiveCount => _registry.Loaded.Sum(s => s.States.Values.Count(st => st.Live is not null));
+
+    /// <summary>
+    /// Runs <paramref name="code"/> in the session's interpreter (caller holds the gate). After a trap the interpreter
+    /// is back at the last good checkpoint when this returns (<see cref="RawExecution.InstanceSpoiled"/> says so).
+    /// </summary>
+    public async Task<RawExecution> RunAsync(Session session, Language language, string code, string? stdin, int flags, EffectiveLimits limits,
+        List<string> notes, CancellationToken cancellationToken)
+    {
+        var state = session.State(language);
+        var instance = await EnsureLiveAsync(session, language, state, notes, cancellationToken).ConfigureAwait(false);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Lifetime.Token);
+        var raw = instance.Execute(code, stdin, flags, limits, linked.Token);
+        state.LastCallTimestamp = Stopwatch.GetTimestamp();
+        if (raw.InstanceSpoiled) Recover(session, language, state, raw.Outcome);
+        return raw;
+    }
+
+    private async Task<GuestInstance> EnsureLiveAsync(Session session, Language language, LanguageState state, List<string> notes, CancellationToken cancellationToken)
+    {
+        if (state.Live is { } live) return live;
+        var runtime = _catalog.Get(language);
+        if (!state.CheckpointLoaded)
+        {
+            state.CheckpointLoaded = true;
+            if (_options.PersistCheckpoints)
+            {
+                try
+                {
+                    byte[]? data = await _storage.LoadStateAsync(session.Id, CheckpointWriter.StateName(language), cancellationToken).ConfigureAwait(false);
+                    if (data is not null)
+                        (state.Checkpoint, state.CheckpointCall) = CheckpointFormat.Read(data, runtime.BuildKey, runtime.Host.Options.MaxMemoryBytes);
+                }
+                catch (InvalidDataException ex)
+                {
+                    Log.CheckpointUnreadable(_logger, session.Id, ex.Message);
+                    notes.Add($"The saved {language.Name()} state of this session could not be loaded ({ex.Message}); it starts from a fresh interpreter. Files in /app are kept.");
+                }
+            }
+        }
+        if (LiveCount >= _maxLive) EvictLeastRecentlyUsed(session);
+        state.Live = runtime.NewInstance(session.WorkspacePath, session.Quota, state.Checkpoint, forSession: true);
+        // A checkpoint loaded from storage is relative to a fresh instance (a copy of the whole start-up
+        // image); held in memory it is kept as what differs from this process's started interpreter.
+        if (state.Checkpoint is { Base: null }) state.Checkpoint = runtime.Capture(state.Live);
+        return state.Live;
+    }
+
+    /// <summary>After a trap: the live interpreter back at the last good checkpoint (in place, else a new one), nothing of the trapped call kept.</summary>
+    private void Recover(Session session, Language language, LanguageState state, ExecutionOutcome outcome)
+    {
+        var runtime = _catalog.Get(language);
+        var instance = state.Live;
+        if (instance is not null && (session.Destroyed || !runtime.TryRestoreInPlace(instance, state.Checkpoint)))
+        {
+            instance.Dispose();
+            state.Live = null;
+            if (!session.Destroyed)
+                state.Live = runtime.NewInstance(session.WorkspacePath, session.Quota, state.Checkpoint, forSession: true);
+        }
+        if (!session.Destroyed) Log.SessionRestored(_logger, session.Id, outcome);
+        state.Dirty = false;
+        state.CallsSinceCheckpoint = 0;
+    }
+
+    /// <summary>Drops a live interpreter (its memory is unmapped now; the trim returns what it left in the heaps).</summary>
+    public void Release(LanguageState state)
+    {
+        if (state.Live is null) return;
+        long bytes = state.Live.MemoryLength;
+        state.Live.Dispose();
+        state.Live = null;
+        _trimmer?.Request(bytes);
+    }
+
+    /// <summary>Drops the least recently used idle interpreters (after checkpointing them) to make room in the pool.</summary>
+    private void EvictLeastRecentlyUsed(Session current)
+    {
+        var candidates = _registry.Loaded
+            .Where(s => !ReferenceEquals(s, current))
+            .SelectMany(s => s.States.Select(kv => (Session: s, Language: kv.Key, State: kv.Value)))
+            .Where(x => x.State.Live is not null)
+            .OrderBy(x => x.State.LastCallTimestamp)
+            .Take(Math.Max(1, _maxLive / 10))
+            .ToList();
+        foreach (var (session, language, state) in candidates)
+            WhenIdle(session, () =>
+            {
+                if (state.Live is null) return;
+                _checkpoints.Checkpoint(session, language, state);
+                Release(state);
+            });
+    }
+
+    /// <summary>Drops live interpreters idle past the eviction time; their checkpoint brings them back on the next call.</summary>
+    public void EvictIdle()
+    {
+        foreach (var session in _registry.Loaded)
+            WhenIdle(session, () =>
+            {
+                foreach (var (language, state) in session.States)
+                {
+                    if (state.Live is null || Stopwatch.GetElapsedTime(state.LastCallTimestamp) < _options.EvictLiveInterpreterAfter) continue;
+                    _checkpoints.Checkpoint(session, language, state);
+                    Release(state);
+                }
+            });
+    }
+
+    /// <summary>Runs <paramref name="action"/> under the session's gate if no call holds it (a running session is not idle).</summary>
+    private static void WhenIdle(Session session, Action action)
+    {
+        if (!session.Gate.Wait(0)) return;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    /// <summary>Drops every live interpreter of the sessions (on dispose, after the last checkpoints).</summary>
+    public static void DisposeInterpreters(Session session)
+    {
+        foreach (var state in session.States.Values)
+        {
+            state.Live?.Dispose();
+            state.Live = null;
+        }
+    }
+
+    public void Dispose() => _trimmer?.Dispose();
+}
