@@ -20,8 +20,7 @@ public static class McpServerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        if (!services.Any(d => d.ServiceType == typeof(ICodeSandbox)))
-            services.AddWasmSandbox(configureSandbox);
+        services.TryAddWasmSandbox(configureSandbox);
         services.AddWasmSandboxTools(configureTools);
         services.TryAddSingleton(new SkWasmMcpServerOptions());
         services.TryAddSingleton<McpClientIsolation>();

@@ -9,7 +9,7 @@ namespace SkWasmPlugin.SemanticKernel;
 public static class KernelExtensions
 {
     /// <summary>
-    /// Registers the sandbox (unless an <see cref="ICodeSandbox"/> is already registered) and the plugin:
+    /// Registers the sandbox (see <see cref="ServiceCollectionExtensions.TryAddWasmSandbox"/>: options for a sandbox registered another way throw rather than being ignored) and the plugin:
     /// <c>kernelBuilder.Plugins.AddWasmCodeInterpreter()</c>.
     /// </summary>
     public static IKernelBuilderPlugins AddWasmCodeInterpreter(
@@ -19,8 +19,7 @@ public static class KernelExtensions
         string pluginName = WasmCodeInterpreterPlugin.DefaultName)
     {
         ArgumentNullException.ThrowIfNull(plugins);
-        if (!plugins.Services.Any(d => d.ServiceType == typeof(ICodeSandbox)))
-            plugins.Services.AddWasmSandbox(configureSandbox);
+        plugins.Services.TryAddWasmSandbox(configureSandbox);
         plugins.Services.AddWasmSandboxTools(configureTools);
         plugins.Services.AddSingleton(sp => KernelPluginFactory.CreateFromObject(
             new WasmCodeInterpreterPlugin(sp.GetRequiredService<CodeInterpreterTools>()), pluginName));

@@ -18,7 +18,7 @@ public sealed class SandboxOptions : IValidatableObject
     public long MaxFuel { get; set; } = 50_000_000_000;
 
     /// <summary>Default guest memory limit in bytes.</summary>
-    [Range(32L * 1024 * 1024, 2047L * 1024 * 1024)]
+    [Range(16L * 1024 * 1024, 2047L * 1024 * 1024)] // the same floor as a call's own memory limit (Resolve)
     public long DefaultMemoryBytes { get; set; } = 128L * 1024 * 1024;
 
     /// <summary>Largest guest memory a call may request, in bytes (snapshots address it with 32-bit spans, so at most 2047 MB).</summary>
@@ -118,8 +118,8 @@ public sealed class SandboxOptions : IValidatableObject
             yield return new ValidationResult("EpochInterval must be between 1 ms and 1 s.", [nameof(EpochInterval)]);
         if (DefaultMaxStdoutBytes > MaxOutputBytes || DefaultMaxStderrBytes > MaxOutputBytes)
             yield return new ValidationResult("Default output caps exceed MaxOutputBytes.", [nameof(MaxOutputBytes)]);
-        if (Sessions.IdleTimeout <= TimeSpan.Zero || Sessions.CheckpointDelay < TimeSpan.Zero || Sessions.PruneInterval <= TimeSpan.Zero)
-            yield return new ValidationResult("Session timings must be positive (CheckpointDelay may be 0).", [nameof(Sessions)]);
+        if (Sessions.IdleTimeout <= TimeSpan.Zero || Sessions.CheckpointDelay < TimeSpan.Zero || Sessions.PruneInterval <= TimeSpan.Zero || Sessions.SessionLockTimeout < TimeSpan.Zero)
+            yield return new ValidationResult("Session timings must be positive (CheckpointDelay and SessionLockTimeout may be 0).", [nameof(Sessions)]);
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> listing every invalid value.</summary>

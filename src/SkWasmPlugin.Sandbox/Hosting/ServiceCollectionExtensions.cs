@@ -18,13 +18,9 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddWasmSandbox(this IServiceCollection services, Action<SandboxOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var builder = services.AddOptions<SandboxOptions>();
+        // The source-generated validator (attributes plus SandboxOptions.Validate), checked when the host starts.
+        var builder = services.AddOptionsWithValidateOnStart<SandboxOptions, SandboxOptionsValidator>();
         if (configure is not null) builder.Configure(configure);
-        builder.Validate(o =>
-        {
-            o.EnsureValid();
-            return true;
-        }).ValidateOnStart();
         services.TryAddSingleton<IWorkspaceStorage>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SandboxOptions>>().Value;
@@ -37,6 +33,25 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<ICodeSandbox>(sp => sp.GetRequiredService<WasmCodeSandbox>());
         services.TryAddSingleton(sp => sp.GetRequiredService<ICodeSandbox>().Sessions);
         services.AddHostedService<SessionPruningService>();
+        return services;
+    }
+
+    /// <summary>
+    /// For packages that build on the sandbox (the SK plugin, the MCP tools): registers it with
+    /// <see cref="AddWasmSandbox"/> unless an <see cref="ICodeSandbox"/> is registered already. Then
+    /// <paramref name="configure"/> is added to that registration's options when it was made by
+    /// <see cref="AddWasmSandbox"/>; for a sandbox registered another way it would be ignored, so that throws.
+    /// </summary>
+    public static IServiceCollection TryAddWasmSandbox(this IServiceCollection services, Action<SandboxOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (!services.Any(d => d.ServiceType == typeof(ICodeSandbox))) return services.AddWasmSandbox(configure);
+        if (configure is null) return services;
+        if (!services.Any(d => d.ServiceType == typeof(WasmCodeSandbox)))
+            throw new InvalidOperationException(
+                "An ICodeSandbox is registered already (not by AddWasmSandbox), so these sandbox options would be ignored. " +
+                "Configure that sandbox where it is created, or pass no sandbox options here.");
+        services.Configure(configure);
         return services;
     }
 }
