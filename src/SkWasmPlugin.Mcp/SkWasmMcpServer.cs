@@ -152,12 +152,18 @@ public static class SkWasmMcpServer
     private static IMcpServerBuilder AddServer(IServiceCollection services, SkWasmMcpServerOptions o)
     {
         services.AddSingleton(o);
-        if (o.Sandbox is { } sandbox) services.AddSingleton(sandbox);
+        if (o.Sandbox is { } sandbox)
+        {
+            // Settings for a sandbox the server would create cannot apply to one it is given: say so, never ignore them.
+            if (o.StoragePath is not null || o.ConfigureSandbox is not null)
+                throw new ArgumentException("StoragePath and ConfigureSandbox apply to a sandbox the server creates; with Sandbox set, configure that sandbox where it is created.");
+            services.AddSingleton(sandbox);
+        }
         services.AddHostedService<SandboxWarmupService>();
         string version = typeof(SkWasmMcpServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
         return services
             .AddMcpServer(m => m.ServerInfo = new Implementation { Name = ServerName, Version = version })
-            .WithWasmSandboxTools(s =>
+            .WithWasmSandboxTools(o.Sandbox is not null ? null : s =>
             {
                 if (o.StoragePath is { } path) s.Sessions.StoragePath = path;
                 o.ConfigureSandbox?.Invoke(s);

@@ -20,6 +20,9 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     private readonly PackageCatalog _packages;
     private readonly GuidanceBuilder _guidance;
     private readonly ILogger _logger;
+
+    /// <summary>Places for guest calls (<see cref="SandboxOptions.MaxConcurrentExecutions"/>).</summary>
+    private readonly SemaphoreSlim _running;
     private int _disposed;
 
     /// <summary>Creates a sandbox. Invalid options or missing runtime files throw here, with the fix in the message.</summary>
@@ -27,6 +30,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     {
         _options = options ?? new SandboxOptions();
         _options.EnsureValid();
+        _running = new SemaphoreSlim(_options.MaxConcurrentExecutions, _options.MaxConcurrentExecutions);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SkWasmPlugin.Sandbox");
         _catalog = new RuntimeCatalog(_options, _logger);
         _packages = new PackageCatalog(_catalog.DataPath);
@@ -65,17 +69,30 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         RawExecution raw;
         IReadOnlyList<string> notes = [];
         EffectiveLimits limits;
-        if (request.SessionId is null)
+        var resolvedLimits = request.SessionId is null ? _options.Resolve(request.Limits) : null; // caller errors before waiting
+        await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            limits = _options.Resolve(request.Limits);
-            raw = await Task.Run(() => RunStateless(request, flags, limits, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+            if (request.SessionId is null)
+            {
+                limits = resolvedLimits!;
+                // The runtime's first interpreter may still be freeing its pool slot: wait, so this call finds that
+                // slot warm instead of taking a cold one, whose pages would all fault in again.
+                if (_firstDrops[(int)request.Language] is { IsCompleted: false } drop)
+                    await drop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                raw = await Task.Run(() => RunStateless(request, flags, limits, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                EffectiveLimits? resolved = null;
+                (raw, notes, _) = await Task.Run(() => _sessions.ExecuteAsync(request.SessionId, request.Language, request.Code, request.Stdin, flags,
+                    record => resolved = _options.Resolve(Merge(record.Limits, request.Limits)), cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                limits = resolved!;
+            }
         }
-        else
+        finally
         {
-            EffectiveLimits? resolved = null;
-            (raw, notes, _) = await Task.Run(() => _sessions.ExecuteAsync(request.SessionId, request.Language, request.Code, request.Stdin, flags,
-                record => resolved = _options.Resolve(Merge(record.Limits, request.Limits)), cancellationToken), CancellationToken.None).ConfigureAwait(false);
-            limits = resolved!;
+            _running.Release();
         }
 
         var result = _guidance.Build(request, raw, limits, clock.Elapsed, notes);
@@ -96,9 +113,6 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         try
         {
             var quota = new Hosting.WorkspaceQuota(workspace, _options.Sessions.DefaultMaxWorkspaceBytes, _options.Sessions.DefaultMaxFiles);
-            // The runtime's first interpreter may still be freeing its pool slot: wait, so this call finds that
-            // slot warm instead of taking a cold one, whose pages would all fault in again.
-            if (_firstDrops[lang] is { IsCompleted: false } drop) ((IAsyncResult)drop).AsyncWaitHandle.WaitOne();
             instance = runtime.NewInstance(workspace, quota);
             return instance.Execute(request.Code, request.Stdin, flags, limits, cancellationToken);
         }

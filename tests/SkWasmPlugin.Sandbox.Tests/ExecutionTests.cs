@@ -11,6 +11,26 @@ public sealed class ExecutionTests(SandboxFixture fixture)
         _sandbox.ExecuteAsync(new ExecutionRequest(language, code) { Stdin = stdin, Limits = limits, SessionId = session });
 
     [Fact]
+    public async Task Guest_calls_beyond_the_concurrency_limit_wait_for_a_place_and_can_be_cancelled_while_waiting()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "skwasm-limit-" + Guid.NewGuid().ToString("N"));
+        var options = SandboxFixture.CreateOptions(root);
+        options.MaxConcurrentExecutions = 1;
+        await using (var sandbox = new WasmCodeSandbox(options))
+        {
+            var busy = sandbox.ExecuteAsync(new ExecutionRequest(Language.Python, "import time\ntime.sleep(1.5)\nprint('slept')"));
+            await Task.Delay(200);
+            using var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                sandbox.ExecuteAsync(new ExecutionRequest(Language.Python, "print(1)"), impatient.Token));
+            var next = sandbox.ExecuteAsync(new ExecutionRequest(Language.Python, "print('after')"));
+            Assert.Equal("slept\n", (await busy).Stdout);
+            Assert.Equal("after\n", (await next).Stdout);
+        }
+        try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
     public async Task Python_print_reaches_stdout()
     {
         var r = await Run(Language.Python, "print(2 + 2)");

@@ -43,6 +43,14 @@ public sealed class SandboxOptions : IValidatableObject
     [Range(1, int.MaxValue)]
     public int MaxOutputBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Most guest calls running at once in this sandbox; more wait (asynchronously, cancellable) for a place. Each
+    /// running call holds a thread-pool thread for as long as it runs (up to <see cref="MaxTimeout"/>), so this bounds
+    /// what guests can take from the pool.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxConcurrentExecutions { get; set; } = 64;
+
     /// <summary>Largest accepted source text, in UTF-8 bytes.</summary>
     [Range(1, 64 * 1024 * 1024)]
     public int MaxCodeBytes { get; set; } = 1024 * 1024;
