@@ -10,7 +10,7 @@ namespace SkWasmPlugin.Benchmarks;
 /// <summary>
 /// Wasmtime used directly, without the sandbox: for fuel-vs-epoch overhead and for the floor of each phase
 /// (instantiate, apply a start-up snapshot, one sk_exec) that the public API adds its own work on top of.
-/// Engine settings mirror src/SkWasmPlugin.Sandbox/Hosting/WasmEngineHost.cs (1 MiB stack, Speed, CoW init,
+/// Engine settings mirror src/SkWasmPlugin.Sandbox/Engine/WasmEngineHost.cs (1 MiB stack, Speed, CoW init,
 /// epoch ticker every 5 ms with a deadline callback that keeps going), except that fuel can be switched off.
 /// </summary>
 internal sealed class DirectEngine : IDisposable

@@ -35,14 +35,14 @@ public static class WasmSandboxTools
             tools,
             new AIFunctionFactoryOptions { Name = name, Description = description });
 
-    /// <summary>Registers <see cref="CodeInterpreterTools"/> (over the registered <see cref="ICodeSandbox"/>) and the AIFunction list.</summary>
+    /// <summary>Registers <see cref="CodeInterpreterTools"/> (over the registered <see cref="ICodeSandbox"/>) and the tools as a <see cref="WasmSandboxToolSet"/>.</summary>
     public static IServiceCollection AddWasmSandboxTools(this IServiceCollection services, Action<CodeInterpreterOptions>? configure = null)
     {
         var options = new CodeInterpreterOptions();
         configure?.Invoke(options);
         services.TryAddSingleton(options);
         services.TryAddSingleton(sp => new CodeInterpreterTools(sp.GetRequiredService<ICodeSandbox>(), sp.GetRequiredService<CodeInterpreterOptions>()));
-        services.TryAddSingleton<IList<AIFunction>>(sp => Create(sp.GetRequiredService<CodeInterpreterTools>()));
+        services.TryAddSingleton(sp => new WasmSandboxToolSet([.. Create(sp.GetRequiredService<CodeInterpreterTools>())]));
         return services;
     }
 }

@@ -198,20 +198,17 @@ public static class SkWasmMcpServer
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            if (sandbox is WasmCodeSandbox wasm)
+            _ = Task.Run(() =>
             {
-                _ = Task.Run(() =>
+                try
                 {
-                    try
-                    {
-                        wasm.Warmup();
-                    }
-                    catch (Exception ex) when (ex is IOException or InvalidOperationException or ArgumentException or ObjectDisposedException or Wasmtime.WasmtimeException)
-                    {
-                        logger.LogWarning(ex, "Sandbox warm-up failed; runtimes start on first use");
-                    }
-                }, CancellationToken.None);
-            }
+                    sandbox.Warmup();
+                }
+                catch (Exception ex) when (ex is IOException or InvalidOperationException or ArgumentException or ObjectDisposedException or Wasmtime.WasmtimeException)
+                {
+                    logger.LogWarning(ex, "Sandbox warm-up failed; runtimes start on first use");
+                }
+            }, CancellationToken.None);
             return Task.CompletedTask;
         }
 

@@ -41,4 +41,17 @@ public sealed class RegistrationTests(SandboxFixture fixture)
         Assert.Contains(ex.Failures, f => f.Contains("DefaultFuel", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("DefaultMemoryBytes", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void The_tools_are_registered_as_a_type_of_their_own_and_warmup_needs_no_downcast()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ICodeSandbox>(fixture.Sandbox);
+        SkWasmPlugin.AI.WasmSandboxTools.AddWasmSandboxTools(services);
+        using var provider = services.BuildServiceProvider();
+        var tools = provider.GetRequiredService<SkWasmPlugin.AI.WasmSandboxToolSet>();
+        Assert.Contains(tools, t => t.Name == "execute_python");
+        Assert.Null(provider.GetService<IList<Microsoft.Extensions.AI.AIFunction>>());
+        provider.GetRequiredService<ICodeSandbox>().Warmup(Language.Python);
+    }
 }

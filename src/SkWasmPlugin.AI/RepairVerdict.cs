@@ -1,0 +1,26 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
+using Polly;
+using Polly.Retry;
+using SkWasmPlugin.Sandbox;
+
+namespace SkWasmPlugin.AI;
+
+/// <summary>How the loop ended.</summary>
+public enum RepairVerdict
+{
+    /// <summary>An attempt ran successfully and passed the checks.</summary>
+    Succeeded,
+
+    /// <summary>Every attempt failed.</summary>
+    MaxAttemptsReached,
+
+    /// <summary>The model sent the same code and it failed the same way twice.</summary>
+    SameErrorRepeated,
+
+    /// <summary>The approval hook refused the code.</summary>
+    Refused,
+}
