@@ -1,11 +1,5 @@
-using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
-using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 using Polly;
-using Polly.Retry;
-using SkWasmPlugin.Sandbox;
 
 namespace SkWasmPlugin.AI;
 

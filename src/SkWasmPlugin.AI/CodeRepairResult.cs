@@ -1,12 +1,3 @@
-using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
-using System.Net;
-using System.Text.RegularExpressions;
-using Microsoft.Extensions.AI;
-using Polly;
-using Polly.Retry;
-using SkWasmPlugin.Sandbox;
-
 namespace SkWasmPlugin.AI;
 
 /// <summary>The loop's result: every attempt, the verdict and a readable history.</summary>
