@@ -79,7 +79,7 @@ public sealed class BlobWorkspaceStorage : IWorkspaceStorage
             {
                 await lease.AcquireAsync(LeaseDuration, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var record = _container.GetBlobClient(Prefix(sessionId) + "session.json");
-                return new SessionLease(lease, async () =>
+                return new BlobSessionLease(lease, LeaseDuration, async () =>
                 {
                     // A destroyed session leaves no lock blob behind.
                     if (!await record.ExistsAsync().ConfigureAwait(false))
@@ -96,57 +96,6 @@ public sealed class BlobWorkspaceStorage : IWorkspaceStorage
             }
         }
     }
-
-    private sealed class SessionLease : IAsyncDisposable
-    {
-        private readonly BlobLeaseClient _lease;
-        private readonly Func<Task> _afterRelease;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _renewing;
-
-        public SessionLease(BlobLeaseClient lease, Func<Task> afterRelease)
-        {
-            _lease = lease;
-            _afterRelease = afterRelease;
-            _renewing = RenewAsync();
-        }
-
-        private async Task RenewAsync()
-        {
-            try
-            {
-                while (true)
-                {
-                    await Task.Delay(LeaseDuration / 3, _stop.Token).ConfigureAwait(false);
-                    await _lease.RenewAsync(cancellationToken: _stop.Token).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            catch (RequestFailedException)
-            {
-                // The lease is lost (the store was unreachable past its duration); the next holder takes over.
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync().ConfigureAwait(false);
-            await _renewing.ConfigureAwait(false);
-            try
-            {
-                await _lease.ReleaseAsync().ConfigureAwait(false);
-                await _afterRelease().ConfigureAwait(false);
-            }
-            catch (RequestFailedException)
-            {
-                // Already expired or taken over.
-            }
-            _stop.Dispose();
-        }
-    }
-
     private string LocalWorkspace(string sessionId) => Path.Combine(_cacheRoot, WorkspacePaths.ValidateSessionId(sessionId), "workspace");
 
     /// <inheritdoc />
