@@ -252,11 +252,33 @@ class _Helper:
 
 
 STDLIB = "/usr/local/lib/python3.11/"
-STDLIB_SOURCES = "/usr/local/lib/python3.11/python311-src.zip"
+STDLIB_SOURCES = "/usr/local/lib/python3.11/python311-src.pack"  # format: runtimes/python/pack_stdlib.py
+_source_index = None
+
+
+def _stdlib_source(rel):
+    """The source of a standard-library module from the pack, or None."""
+    global _source_index
+    import zlib
+    with open(STDLIB_SOURCES, "rb") as f:
+        if f.readline() != b"SKSRC1\n":
+            return None
+        size = int(f.readline())
+        head = f.read(size)
+        if _source_index is None:
+            _source_index = {}
+            for line in head.decode("utf-8").splitlines():
+                name, offset, length = line.split("\t")
+                _source_index[name] = (int(offset), int(length))
+        entry = _source_index.get(rel)
+        if entry is None:
+            return None
+        f.seek(f.tell() + entry[0])
+        return zlib.decompress(f.read(entry[1]))
 
 
 def _readable_stdlib_sources():
-    """The standard library ships as sourceless .pyc; its sources are in one archive that linecache reads on
+    """The standard library ships as sourceless .pyc; its sources are in one pack that linecache reads on
     demand, so tracebacks show standard-library lines and inspect.getsource works."""
     original = linecache.updatecache
 
@@ -265,10 +287,10 @@ def _readable_stdlib_sources():
         if lines or not filename.startswith(STDLIB) or not filename.endswith(".py"):
             return lines
         try:
-            import zipfile
-            with zipfile.ZipFile(STDLIB_SOURCES) as archive:
-                data = archive.read(filename[len(STDLIB):])
-        except (OSError, KeyError, ImportError):
+            data = _stdlib_source(filename[len(STDLIB):])
+        except (OSError, ValueError, ImportError):
+            data = None
+        if data is None:
             return []
         text = data.decode("utf-8", "replace")
         lines = text.splitlines(True)
