@@ -36,6 +36,7 @@ EXTRA_STDLIB=()
 declare -A FUEL_FOR=()
 declare -A PARTS_FOR=(
   [test_statistics]=8
+  [test_pickle]=8
 )
 # python/fidelity/shims/<module>/ holds stand-ins copied into that module's workspace only.
 
@@ -69,7 +70,27 @@ for m in "${modules[@]}"; do
   mkdir -p "$ws/test"
   cp "$LIB/test/__init__.py" "$ws/test/"
   cp -r "$LIB/test/support" "$ws/test/"
-  for f in ${FILES[$m]:-$m.py}; do cp -r "$LIB/test/$f" "$ws/test/"; done
+  default="$m.py"; [ -e "$LIB/test/$default" ] || default="$m"   # a module of one file, or a package (test_tomllib/)
+  for f in ${FILES[$m]:-$default}; do cp -r "$LIB/test/$f" "$ws/test/"; done
+  # Test modules these import (test.test_dbm for test_shelve, test.pickletester for test_pickle, …), transitively.
+  /usr/bin/python3 - "$LIB/test" "$ws/test" <<'PY'
+import os, re, shutil, sys
+src, dst = sys.argv[1:]
+pattern = re.compile(r"^\s*(?:from\s+test(?:\.(\w+))?\s+import\s+([\w, ()]+)|import\s+test\.(\w+))", re.M)
+pending = [os.path.join(root, f) for root, _, files in os.walk(dst) for f in files if f.endswith(".py")]
+while pending:
+    text = open(pending.pop(), encoding="utf-8", errors="replace").read()
+    for sub, names, plain in pattern.findall(text):
+        candidates = [sub or plain] if (sub or plain) else [n.strip() for n in names.replace("(", "").replace(")", "").split(",")]
+        for name in candidates:
+            if not name or name == "support":
+                continue
+            for found in (os.path.join(src, name + ".py"), os.path.join(src, name)):
+                target = os.path.join(dst, os.path.basename(found))
+                if os.path.exists(found) and not os.path.exists(target):
+                    (shutil.copytree if os.path.isdir(found) else shutil.copy)(found, target)
+                    pending += [target] if target.endswith(".py") else [os.path.join(r, f) for r, _, fs in os.walk(target) for f in fs if f.endswith(".py")]
+PY
   for f in "${EXTRA_STDLIB[@]}"; do cp -r "$LIB/$f" "$ws/"; done
   [ -d "$SCRIPTS/shims/$m" ] && cp -r "$SCRIPTS/shims/$m/." "$ws/"
   fuel="${FUEL_FOR[$m]:-$FUEL}"
@@ -114,5 +135,6 @@ if [ ${#@} -eq 0 ] || [ "${FIDELITY_HI:-0}" = 1 ]; then
 fi
 
 if [ "${FIDELITY_NO_REPORT:-0}" != 1 ]; then
-  python3 "$SCRIPTS/report.py" "$FID/results" "$RUNTIMES_DIR/FIDELITY.md" "$SKWASM_CLI" "${DEFAULT_MODULES[@]}"
+  # The modules of this run (the default list when none were named).
+  python3 "$SCRIPTS/report.py" "$FID/results" "$RUNTIMES_DIR/FIDELITY.md" "$SKWASM_CLI" "${modules[@]}"
 fi
