@@ -46,8 +46,12 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     /// <summary>Descriptors this guest opened and has not closed (each holds a host descriptor and a budget token).</summary>
     private readonly HashSet<int> _openFiles = [];
 
-    /// <summary>The standard streams still at the numbers the guest was started with (their output is captured, not written to disk).</summary>
-    private readonly HashSet<int> _stdio = [0, 1, 2];
+    /// <summary>
+    /// One of the standard streams the guest was started with (their output is captured, not written to disk). The
+    /// number says so because these three can never be closed or renumbered over (<see cref="Close"/>,
+    /// <see cref="Renumber"/>), so no open can be handed 0, 1 or 2.
+    /// </summary>
+    private static bool IsStandardStream(int fd) => fd is >= 0 and <= 2;
 
     /// <summary>
     /// Files (by inode) the guest removed while it still held them open (tempfile.TemporaryFile does): their bytes
@@ -88,7 +92,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
 
     public int Write(Caller caller, int fd, int iovs, int iovsLength, long? offset, int nwrittenPtr)
     {
-        if (!_stdio.Contains(fd))
+        if (!IsStandardStream(fd))
         {
             long length = _memory.GetLength();
             if (iovsLength < 0 || iovs < 0 || iovs + 8L * iovsLength > length || nwrittenPtr < 0 || nwrittenPtr + 4L > length) return ErrnoFault;
@@ -118,13 +122,8 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     /// the hole a seek or pwrite leaves (else one byte at offset 10**12 makes a terabyte file on the host).
     /// Not known for a descriptor that cannot seek (not a file on disk).
     /// </summary>
-    private (bool Known, long Start, long Size) WriteTarget(int fd, long? offset)
-    {
-        int at = Scratch(24);
-        if (at < 0) return default;
-        Span<byte> saved = stackalloc byte[24];
-        _memory.GetSpan(at, 24).CopyTo(saved);
-        try
+    private (bool Known, long Start, long Size) WriteTarget(int fd, long? offset) =>
+        WithScratch<(bool, long, long)>(24, 0, 0, default, at =>
         {
             if (_fdFdstatGet(fd, at) != 0) return default;
             bool append = (_memory.ReadInt16(at + 2) & FdflagAppend) != 0;
@@ -134,16 +133,11 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
             long size = _memory.ReadInt64(at);
             _fdSeek(fd, position, WhenceSet, at);
             return (true, offset ?? (append ? size : position), size);
-        }
-        finally
-        {
-            saved.CopyTo(_memory.GetSpan(at, 24));
-        }
-    }
+        });
 
     public int SetSize(int fd, long size)
     {
-        if (_stdio.Contains(fd) || size < 0) return _setSize(fd, size);
+        if (IsStandardStream(fd) || size < 0) return _setSize(fd, size);
         var stat = StatDescriptor(fd);
         long growth = stat.Found ? Math.Max(0, size - stat.Size) : size;
         if (!Quota.TryReserve(growth)) return WasiOverrides.ErrnoNoSpace;
@@ -167,7 +161,6 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
         if (!kept) _host.ReturnGuestFiles(_forSession, 1);
         if (rc == 0)
         {
-            _stdio.Remove(fd);
             if (adds) Quota.Created();
             if (before is { Found: true, Regular: true } && truncating) Quota.Release(before.Size);
             if (before.Unknown) Quota.MayOvercount();
@@ -179,12 +172,11 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     {
         // The standard streams stay: a closed stdout cannot be opened again under WASI, so every later call of the
         // session would lose its output (and a file reopened at that number would receive it).
-        if (_stdio.Contains(fd)) return ErrnoNotSupported;
+        if (IsStandardStream(fd)) return ErrnoNotSupported;
         var held = _held.Count > 0 && _openFiles.Contains(fd) ? StatDescriptor(fd) : default;
         int rc = _fdClose(fd);
         if (rc == 0)
         {
-            _stdio.Remove(fd);
             if (_openFiles.Remove(fd)) _host.ReturnGuestFiles(_forSession, 1);
             if (held.Found && _held.Contains(held.Inode) && OpenDescriptorOf(held.Inode) is null)
             {
@@ -214,17 +206,14 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
 
     public int Renumber(int from, int to)
     {
-        if (_stdio.Contains(to) || _stdio.Contains(from)) return ErrnoNotSupported;
+        if (IsStandardStream(to) || IsStandardStream(from)) return ErrnoNotSupported;
         int rc = _fdRenumber(from, to);
         if (rc == 0 && from != to)
         {
             // 'to' was closed and 'from' now lives there.
             bool movedOurs = _openFiles.Remove(from);
             bool closedOurs = _openFiles.Remove(to);
-            bool movedStream = _stdio.Remove(from);
-            _stdio.Remove(to);
             if (movedOurs) _openFiles.Add(to);
-            if (movedStream) _stdio.Add(to);
             if (closedOurs) _host.ReturnGuestFiles(_forSession, 1);
         }
         return rc;
@@ -299,27 +288,30 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
 
     private readonly record struct Stat(bool Found, bool Unknown, bool Regular, long Size, long Inode = 0);
 
-    private Stat StatDescriptor(int fd) => WithScratch(64, 0, 0, at => _fdFilestatGet(fd, at), ReadStat);
+    private static readonly Stat Unseen = new(false, true, false, 0);
+
+    private Stat StatDescriptor(int fd) => WithScratch(64, 0, 0, Unseen, at => ReadStat(_fdFilestatGet(fd, at), at));
 
     private Stat StatPath(int dirFd, int flags, int path, int pathLength) =>
-        WithScratch(64, path, pathLength, at => _pathFilestatGet(dirFd, flags, path, pathLength, at), ReadStat);
+        WithScratch(64, path, pathLength, Unseen, at => ReadStat(_pathFilestatGet(dirFd, flags, path, pathLength, at), at));
 
     private Stat ReadStat(int rc, int at) => rc switch
     {
         0 => new Stat(true, false, _memory.ReadByte(at + 16) == FiletypeRegular, _memory.ReadInt64(at + 32), _memory.ReadInt64(at + 8)),
         ErrnoNoEntry => default,
-        _ => new Stat(false, true, false, 0),
+        _ => Unseen,
     };
 
-    private Stat WithScratch(int size, int avoid, int avoidLength, Func<int, int> call, Func<int, int, Stat> read)
+    /// <summary>Runs <paramref name="use"/> on <paramref name="size"/> bytes of borrowed guest memory (see <see cref="Scratch"/>), put back afterwards; <paramref name="none"/> when there is no room.</summary>
+    private T WithScratch<T>(int size, int avoid, int avoidLength, T none, Func<int, T> use)
     {
         int at = Scratch(size, avoid, avoidLength);
-        if (at < 0) return new Stat(false, true, false, 0);
+        if (at < 0) return none;
         Span<byte> saved = stackalloc byte[size];
         _memory.GetSpan(at, size).CopyTo(saved);
         try
         {
-            return read(call(at), at);
+            return use(at);
         }
         finally
         {
@@ -332,7 +324,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     /// the guest's stack pointer, which nothing uses while the guest waits in this call, clear of the buffer
     /// the call reads. -1 when there is no such place.
     /// </summary>
-    private int Scratch(int size, int avoid = 0, int avoidLength = 0)
+    private int Scratch(int size, int avoid, int avoidLength)
     {
         long at = ((int)_stackPointer.GetValue()! - 512L - size) & ~7L;
         if (avoidLength > 0 && at < (long)avoid + avoidLength && avoid < at + size) at = ((long)avoid - 512 - size) & ~7L;

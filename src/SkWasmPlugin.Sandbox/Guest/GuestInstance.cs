@@ -23,6 +23,8 @@ internal sealed record RawExecution(
 /// <summary>
 /// One live guest interpreter: a Wasmtime store and instance of a reactor runtime (see runtimes/ABI.md).
 /// Not thread-safe: the owner serialises calls. After a trap the instance is spoiled and must be dropped.
+/// Over 300 lines because it still holds two jobs: the call with its soft stop (epoch callback, interrupt plan) and
+/// the memory capture/restore. Splitting the soft-stop controller out is open work (issue "Architecture").
 /// </summary>
 internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl
 {
