@@ -70,7 +70,7 @@ run() { # output file, inspector arguments...
 run "$WORK/list.json" --method tools/list
 check "tools/list" "$WORK/list.json" \
   '"execute_code"' '"list_runtimes"' '"create_session"' '"destroy_session"' '"list_files"' \
-  '"read_file"' '"write_file"' '"install_package"' '"get_workspace_info"' '"reset_workspace"'
+  '"read_file"' '"write_file"' '"install_package"' '"get_workspace_info"' '"reset_session"'
 
 run "$WORK/call.json" --method tools/call --tool-name execute_code --tool-arg language=python --tool-arg 'code=print(6*7)'
 check "tools/call execute_code" "$WORK/call.json" '42' '"isError": false'

@@ -25,7 +25,7 @@ await foreach (string question in ChatClientFactory.Inputs(args))
 {
     string prompt = $"""
         {PromptLibrary.Get(PromptLibrary.CodeInterpreterSystem)}
-        Use session_id "{session.Id}". The file /app/sales.csv has the columns date, region, product, units, price.
+        Use sessionId "{session.Id}". The file /app/sales.csv has the columns date, region, product, units, price.
         Answer from the data, computed with code, in one or two sentences.
 
         Question: {question}

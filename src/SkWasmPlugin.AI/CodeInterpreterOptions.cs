@@ -14,4 +14,10 @@ public sealed class CodeInterpreterOptions
 
     /// <summary>Most characters of stdout and of stderr put into a tool result (head and tail are kept).</summary>
     public int MaxOutputCharsForModel { get; set; } = 8000;
+
+    /// <summary>
+    /// Most bytes a binary file may have to go through <c>read_file</c> (as base64) or <c>write_file</c>
+    /// (<c>encoding: "base64"</c>, or text); larger files are refused with a note to handle them in code.
+    /// </summary>
+    public int MaxFileTransferBytes { get; set; } = 2 * 1024 * 1024;
 }

@@ -1,15 +1,14 @@
 using System.ComponentModel;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using SkWasmPlugin.Sandbox;
 
 namespace SkWasmPlugin.AI;
 
 /// <summary>
-/// The tool operations behind every skin (M.E.AI functions, SK plugin, MCP tools). Each returns JSON text a
-/// model can read; bad arguments, unknown sessions and refusals come back as <c>{"error", "kind"}</c>
-/// results rather than exceptions, so the model can correct itself.
+/// The tool operations behind every skin (M.E.AI functions, SK plugin, MCP tools), as typed results. Bad arguments,
+/// unknown sessions and refusals come back as <see cref="SandboxToolResult.Error"/> results rather than exceptions,
+/// mapped here once, so the model can correct itself. <see cref="WasmSandboxTools"/> makes the tools from these methods.
 /// </summary>
 public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOptions? options = null)
 {
@@ -21,8 +20,8 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
     /// <summary>The options in force.</summary>
     public CodeInterpreterOptions Options => _options;
 
-    [Description(ToolDescriptions.ExecutePython)]
-    public Task<string> ExecutePythonAsync(
+    /// <summary>execute_python.</summary>
+    public Task<SandboxToolResult> ExecutePythonAsync(
         [Description(ToolDescriptions.CodeParameter)] string code,
         [Description(ToolDescriptions.SessionIdParameter)] string? sessionId = null,
         [Description(ToolDescriptions.StdinParameter)] string? stdin = null,
@@ -30,8 +29,8 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         CancellationToken cancellationToken = default) =>
         ExecuteCodeAsync("python", code, sessionId, stdin, fuel, null, null, cancellationToken);
 
-    [Description(ToolDescriptions.ExecuteJavaScript)]
-    public Task<string> ExecuteJavaScriptAsync(
+    /// <summary>execute_javascript.</summary>
+    public Task<SandboxToolResult> ExecuteJavaScriptAsync(
         [Description(ToolDescriptions.CodeParameter)] string code,
         [Description(ToolDescriptions.SessionIdParameter)] string? sessionId = null,
         [Description(ToolDescriptions.StdinParameter)] string? stdin = null,
@@ -39,8 +38,8 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         CancellationToken cancellationToken = default) =>
         ExecuteCodeAsync("javascript", code, sessionId, stdin, fuel, null, null, cancellationToken);
 
-    [Description(ToolDescriptions.ExecuteCode)]
-    public async Task<string> ExecuteCodeAsync(
+    /// <summary>execute_code: runs code and returns the result for the model, with the <see cref="ExecutionResult"/> behind it.</summary>
+    public async Task<SandboxToolResult> ExecuteCodeAsync(
         [Description(ToolDescriptions.LanguageParameter)] string language,
         [Description(ToolDescriptions.CodeParameter)] string code,
         [Description(ToolDescriptions.SessionIdParameter)] string? sessionId = null,
@@ -50,26 +49,17 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         [Description(ToolDescriptions.MemoryParameter)] int? memoryMb = null,
         CancellationToken cancellationToken = default)
     {
-        var result = await RunAsync(language, code, sessionId, stdin, fuel, timeoutMs, memoryMb, cancellationToken).ConfigureAwait(false);
-        return result.Json;
-    }
-
-    /// <summary>Runs code and returns both the structured result (null when refused or invalid) and the JSON for the model.</summary>
-    public async Task<(ExecutionResult? Result, string Json)> RunAsync(
-        string language, string code, string? sessionId, string? stdin, long? fuel, int? timeoutMs, int? memoryMb,
-        CancellationToken cancellationToken)
-    {
         if (!Languages.TryParse(language, out var lang))
-            return (null, ModelResultFormatter.Error("invalid_argument", $"Unknown language '{language}'. Use 'python' or 'javascript'."));
+            return SandboxToolResult.Error("invalid_argument", $"Unknown language '{language}'. Use 'python' or 'javascript'.");
         if (string.IsNullOrWhiteSpace(code))
-            return (null, ModelResultFormatter.Error("invalid_argument", "The code is empty. Send the complete program to run."));
+            return SandboxToolResult.Error("invalid_argument", "The code is empty. Send the complete program to run.");
         string program = _options.SanitizeInput ? CodeSanitizer.Sanitize(code) : code;
         string? session = string.IsNullOrWhiteSpace(sessionId) ? null : sessionId.Trim();
         if (_options.ApprovalHandler is { } approve &&
             !await approve(new CodeApprovalRequest(lang.Name(), program, session)).ConfigureAwait(false))
         {
-            return (null, ModelResultFormatter.Error("refused",
-                "The host refused to run this code (approval denied). Do not retry the same code; explain what you wanted to do or take another approach."));
+            return SandboxToolResult.Error("refused",
+                "The host refused to run this code (approval denied). Do not retry the same code; explain what you wanted to do or take another approach.");
         }
         var request = new ExecutionRequest(lang, program)
         {
@@ -82,19 +72,15 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
                 MemoryBytes = memoryMb is { } mb ? mb * 1024L * 1024 : null,
             },
         };
-        try
+        return await Guard(async () =>
         {
             var result = await sandbox.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
-            return (result, ModelResultFormatter.Format(result, _options.MaxOutputCharsForModel));
-        }
-        catch (Exception ex) when (IsCallerError(ex))
-        {
-            return (null, ErrorFor(ex));
-        }
+            return SandboxToolResult.Success(ModelResultFormatter.ToJson(result, _options.MaxOutputCharsForModel), result);
+        }).ConfigureAwait(false);
     }
 
-    [Description(ToolDescriptions.CreateSession)]
-    public async Task<string> CreateSessionAsync(
+    /// <summary>create_session.</summary>
+    public async Task<SandboxToolResult> CreateSessionAsync(
         [Description(ToolDescriptions.SessionLanguageParameter)] string? language = null,
         CancellationToken cancellationToken = default)
     {
@@ -102,44 +88,47 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         if (!string.IsNullOrWhiteSpace(language))
         {
             if (!Languages.TryParse(language, out var parsed))
-                return ModelResultFormatter.Error("invalid_argument", $"Unknown language '{language}'. Use 'python' or 'javascript', or omit it.");
+                return SandboxToolResult.Error("invalid_argument", $"Unknown language '{language}'. Use 'python' or 'javascript', or omit it.");
             lang = parsed;
         }
         return await Guard(async () =>
         {
             var info = await sandbox.Sessions.CreateAsync(new SessionOptions { Language = lang }, cancellationToken).ConfigureAwait(false);
-            return Json(new JsonObject { ["sessionId"] = info.Id, ["languages"] = ModelResultFormatter.Strings(info.Languages), ["workspace"] = "/app" });
+            return SandboxToolResult.Success(new JsonObject
+            {
+                ["sessionId"] = info.Id, ["languages"] = ModelResultFormatter.Strings(info.Languages), ["workspace"] = "/app",
+            });
         }).ConfigureAwait(false);
     }
 
-    [Description(ToolDescriptions.DestroySession)]
-    public Task<string> DestroySessionAsync(
+    /// <summary>destroy_session.</summary>
+    public Task<SandboxToolResult> DestroySessionAsync(
         [Description(ToolDescriptions.RequiredSessionIdParameter)] string sessionId,
         CancellationToken cancellationToken = default) =>
         Guard(async () => await sandbox.Sessions.DestroyAsync(sessionId, cancellationToken).ConfigureAwait(false)
-            ? Json(new JsonObject { ["destroyed"] = sessionId })
-            : ModelResultFormatter.Error("not_found", $"Session '{sessionId}' does not exist."));
+            ? SandboxToolResult.Success(new JsonObject { ["destroyed"] = sessionId })
+            : SandboxToolResult.Error("session_not_found", $"Session '{sessionId}' does not exist."));
 
-    [Description(ToolDescriptions.ResetSession)]
-    public Task<string> ResetSessionAsync(
+    /// <summary>reset_session.</summary>
+    public Task<SandboxToolResult> ResetSessionAsync(
         [Description(ToolDescriptions.RequiredSessionIdParameter)] string sessionId,
         [Description(ToolDescriptions.ClearFilesParameter)] bool clearFiles = false,
         CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
             await sandbox.Sessions.ResetAsync(sessionId, clearFiles, cancellationToken).ConfigureAwait(false);
-            return Json(new JsonObject { ["reset"] = sessionId, ["filesCleared"] = clearFiles });
+            return SandboxToolResult.Success(new JsonObject { ["reset"] = sessionId, ["filesCleared"] = clearFiles });
         });
 
-    [Description(ToolDescriptions.ListFiles)]
-    public Task<string> ListFilesAsync(
+    /// <summary>list_files.</summary>
+    public Task<SandboxToolResult> ListFilesAsync(
         [Description(ToolDescriptions.RequiredSessionIdParameter)] string sessionId,
         [Description(ToolDescriptions.FolderParameter)] string? folder = null,
         CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
             var files = await sandbox.Sessions.ListFilesAsync(sessionId, folder, cancellationToken).ConfigureAwait(false);
-            return Json(new JsonObject
+            return SandboxToolResult.Success(new JsonObject
             {
                 ["files"] = new JsonArray([.. files.Select(f => (JsonNode)new JsonObject
                 {
@@ -148,80 +137,88 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
             });
         });
 
-    [Description(ToolDescriptions.ReadFile)]
-    public Task<string> ReadFileAsync(
+    /// <summary>read_file: text as text (the head of a large file), anything else as base64 with its media type.</summary>
+    public Task<SandboxToolResult> ReadFileAsync(
         [Description(ToolDescriptions.RequiredSessionIdParameter)] string sessionId,
         [Description(ToolDescriptions.PathParameter)] string path,
         CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
-            // Never more than the model can be shown: the head of a large file, however large it is on disk.
-            int cap = _options.MaxOutputCharsForModel * 4 * 4;
+            // Never more than a model can be given: the head of a large text file, a binary file whole or not at all.
+            int textCap = _options.MaxOutputCharsForModel * 4 * 4;
+            int cap = Math.Max(textCap, _options.MaxFileTransferBytes);
             var file = await sandbox.Sessions.ReadFileAsync(sessionId, path, cap, cancellationToken).ConfigureAwait(false);
-            string text;
-            try
+            if (FileTransfer.TryDecodeText(file.Content, file.Truncated, out string? text))
             {
-                text = new UTF8Encoding(false, true).GetString(file.Truncated ? Utf8Head(file.Content) : file.Content.Span);
+                bool cut = file.Truncated || file.Content.Length > textCap;
+                if (file.Content.Length > textCap) FileTransfer.TryDecodeText(file.Content[..textCap], true, out text);
+                var result = new JsonObject
+                {
+                    ["path"] = path, ["size"] = file.Size, ["encoding"] = "text",
+                    ["content"] = ModelResultFormatter.HeadTail(text!, _options.MaxOutputCharsForModel * 4),
+                };
+                if (cut) result["note"] = $"Only the first {Math.Min(file.Content.Length, textCap):N0} of {file.Size:N0} bytes were read; read the rest with code.";
+                return SandboxToolResult.Success(result);
             }
-            catch (DecoderFallbackException)
+            if (file.Truncated || file.Size > _options.MaxFileTransferBytes)
             {
-                return ModelResultFormatter.Error("binary_file", $"'{path}' is a binary file ({file.Size:N0} bytes); read it with code instead.");
+                return SandboxToolResult.Error("file_too_large",
+                    $"'{path}' is a binary file of {file.Size:N0} bytes, more than the {_options.MaxFileTransferBytes:N0} bytes a tool call can carry; process it with code instead.");
             }
-            var result = new JsonObject { ["path"] = path, ["size"] = file.Size, ["content"] = ModelResultFormatter.HeadTail(text, _options.MaxOutputCharsForModel * 4) };
-            if (file.Truncated) result["note"] = $"Only the first {file.Content.Length:N0} of {file.Size:N0} bytes were read; read the rest with code.";
-            return Json(result);
+            return SandboxToolResult.Success(new JsonObject
+            {
+                ["path"] = path, ["size"] = file.Size, ["encoding"] = "base64",
+                ["mediaType"] = FileTransfer.MediaTypeOf(path, file.Content.Span),
+                ["content"] = Convert.ToBase64String(file.Content.Span),
+            });
         });
 
-    [Description(ToolDescriptions.WriteFile)]
-    public Task<string> WriteFileAsync(
+    /// <summary>write_file: text, or bytes given as base64.</summary>
+    public Task<SandboxToolResult> WriteFileAsync(
         [Description(ToolDescriptions.RequiredSessionIdParameter)] string sessionId,
         [Description(ToolDescriptions.PathParameter)] string path,
         [Description(ToolDescriptions.ContentParameter)] string content,
+        [Description(ToolDescriptions.EncodingParameter)] string? encoding = null,
         CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
-            var file = await sandbox.Sessions.WriteFileAsync(sessionId, path, Encoding.UTF8.GetBytes(content ?? ""), cancellationToken).ConfigureAwait(false);
-            return Json(new JsonObject { ["written"] = file.Path, ["size"] = file.Size, ["guestPath"] = "/app/" + file.Path });
+            if (!FileTransfer.TryDecodeContent(content ?? "", encoding, out byte[]? bytes, out string? problem))
+                return SandboxToolResult.Error("invalid_argument", problem!);
+            if (bytes!.Length > _options.MaxFileTransferBytes)
+            {
+                return SandboxToolResult.Error("file_too_large",
+                    $"The content is {bytes.Length:N0} bytes, more than the {_options.MaxFileTransferBytes:N0} bytes a tool call can carry; write it in parts with code (open(path, 'ab')).");
+            }
+            var file = await sandbox.Sessions.WriteFileAsync(sessionId, path, bytes, cancellationToken).ConfigureAwait(false);
+            return SandboxToolResult.Success(new JsonObject { ["written"] = file.Path, ["size"] = file.Size, ["guestPath"] = "/app/" + file.Path });
         });
 
-    [Description(ToolDescriptions.WorkspaceInfo)]
-    public Task<string> GetWorkspaceInfoAsync(
+    /// <summary>get_workspace_info.</summary>
+    public Task<SandboxToolResult> GetWorkspaceInfoAsync(
         [Description(ToolDescriptions.RequiredSessionIdParameter)] string sessionId,
         CancellationToken cancellationToken = default) =>
-        Guard(async () => SandboxJson.Serialize(await sandbox.Sessions.GetWorkspaceInfoAsync(sessionId, cancellationToken).ConfigureAwait(false)));
+        Guard(async () => SandboxToolResult.Success(
+            JsonNode.Parse(SandboxJson.Serialize(await sandbox.Sessions.GetWorkspaceInfoAsync(sessionId, cancellationToken).ConfigureAwait(false)))!.AsObject()));
 
-    [Description(ToolDescriptions.InstallPackage)]
-    public Task<string> InstallPackageAsync(
+    /// <summary>install_package.</summary>
+    public Task<SandboxToolResult> InstallPackageAsync(
         [Description(ToolDescriptions.RequiredSessionIdParameter)] string sessionId,
         [Description(ToolDescriptions.PackageParameter)] string package,
         CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
             var installed = await sandbox.Sessions.InstallPackageAsync(sessionId, package, cancellationToken).ConfigureAwait(false);
-            return Json(new JsonObject { ["installed"] = ModelResultFormatter.Strings(installed), ["note"] = "Import it in execute_python with the same session_id." });
+            return SandboxToolResult.Success(new JsonObject
+            {
+                ["installed"] = ModelResultFormatter.Strings(installed), ["note"] = "Import it in execute_python with the same sessionId.",
+            });
         });
 
-    [Description(ToolDescriptions.ListRuntimes)]
-    public string ListRuntimes() => SandboxJson.Serialize(sandbox.Describe());
+    /// <summary>list_runtimes.</summary>
+    public SandboxToolResult ListRuntimes() =>
+        SandboxToolResult.Success(JsonNode.Parse(SandboxJson.Serialize(sandbox.Describe()))!.AsObject());
 
-    /// <summary>A cut read without the incomplete UTF-8 sequence it may end in.</summary>
-    private static ReadOnlySpan<byte> Utf8Head(ReadOnlyMemory<byte> content)
-    {
-        var span = content.Span;
-        int end = span.Length;
-        for (int back = 1; back <= 3 && end - back >= 0; back++)
-        {
-            byte b = span[end - back];
-            if ((b & 0xC0) == 0x80) continue; // continuation byte: keep looking for the lead
-            int need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-            return need > back ? span[..(end - back)] : span;
-        }
-        return span;
-    }
-
-    private static string Json(JsonObject value) => value.ToJsonString(SandboxJson.Options);
-
-    private static async Task<string> Guard(Func<Task<string>> work)
+    private static async Task<SandboxToolResult> Guard(Func<Task<SandboxToolResult>> work)
     {
         try
         {
@@ -237,16 +234,18 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         ex is ArgumentException or KeyNotFoundException or FileNotFoundException or DirectoryNotFoundException or WorkspaceQuotaExceededException
             or SessionLimitExceededException or SessionInUseException;
 
-    private static string ErrorFor(Exception ex) => ex switch
+    /// <summary>Every caller error, mapped once to the kind a model (and an MCP client) sees.</summary>
+    private static SandboxToolResult ErrorFor(Exception ex)
     {
-        SessionNotFoundException => ModelResultFormatter.Error("session_not_found", ex.Message + " Call create_session and use the id it returns."),
-        FileNotFoundException or DirectoryNotFoundException => ModelResultFormatter.Error("not_found", ex.Message),
-        WorkspaceQuotaExceededException => ModelResultFormatter.Error("quota_exceeded", ex.Message),
-        SessionLimitExceededException => ModelResultFormatter.Error("too_many_sessions", ex.Message),
-        SessionInUseException => ModelResultFormatter.Error("session_busy", ex.Message),
-        _ => ModelResultFormatter.Error("invalid_argument", ex.Message),
-    };
-
-    /// <summary>Parses a tool's JSON result (handy for tests and loops).</summary>
-    public static JsonNode? Parse(string json) => JsonNode.Parse(json);
+        string message = ModelText.Message(ex);
+        return ex switch
+        {
+            SessionNotFoundException => SandboxToolResult.Error("session_not_found", message + " Call create_session and use the id it returns."),
+            FileNotFoundException or DirectoryNotFoundException => SandboxToolResult.Error("not_found", message),
+            WorkspaceQuotaExceededException => SandboxToolResult.Error("quota_exceeded", message),
+            SessionLimitExceededException => SandboxToolResult.Error("too_many_sessions", message),
+            SessionInUseException => SandboxToolResult.Error("session_busy", message),
+            _ => SandboxToolResult.Error("invalid_argument", message),
+        };
+    }
 }

@@ -13,13 +13,13 @@ public static class ToolDescriptions
         "(json, csv, re, math, statistics, datetime, sqlite3, decimal, …) plus these packages, importable in every run: " + VendoredPackages + "; " +
         "no numpy, pandas or matplotlib (use csv + statistics, and pygal for SVG charts); " +
         "no network, threads or subprocesses. Print what you want to see. Files live in /app (the working directory). " +
-        "With a session_id, variables, functions and imports persist between calls like a notebook.";
+        "With a sessionId, variables, functions and imports persist between calls like a notebook.";
 
     public const string ExecuteJavaScriptName = "execute_javascript";
     public const string ExecuteJavaScript =
         "Run JavaScript (ES2023, QuickJS) in an isolated sandbox and return JSON with outcome, stdout, stderr, guidance and " +
         "fuelAnalysis. console.log prints; readStdin() and readline() read the input; require('fs') reads and writes files " +
-        "in /app. No Node.js modules, network or timers. With a session_id, global declarations persist between calls.";
+        "in /app. No Node.js modules, network or timers. With a sessionId, global declarations persist between calls.";
 
     public const string ExecuteCodeName = "execute_code";
     public const string ExecuteCode =
@@ -36,17 +36,19 @@ public static class ToolDescriptions
 
     public const string ResetSessionName = "reset_session";
     public const string ResetSession = "Forget a session's variables and imports (a fresh interpreter); optionally delete its files too.";
-    /// <summary>The MCP name of the reset tool (its description is <see cref="ResetSession"/>).</summary>
-    public const string ResetWorkspaceName = "reset_workspace";
 
     public const string ListFilesName = "list_files";
     public const string ListFiles = "List the files in a session's /app workspace with sizes and modification times.";
 
     public const string ReadFileName = "read_file";
-    public const string ReadFile = "Read a text file from a session's /app workspace (paths relative to /app).";
+    public const string ReadFile =
+        "Read a file from a session's /app workspace (paths relative to /app): text comes back as text (the head of a large " +
+        "file), any other file as base64 with its mediaType.";
 
     public const string WriteFileName = "write_file";
-    public const string WriteFile = "Write a text file into a session's /app workspace (folders are created), e.g. data for the code to process.";
+    public const string WriteFile =
+        "Write a file into a session's /app workspace (folders are created), e.g. data for the code to process: text, or " +
+        "any bytes with encoding 'base64'.";
 
     public const string WorkspaceInfoName = "get_workspace_info";
     public const string WorkspaceInfo =
@@ -77,7 +79,8 @@ public static class ToolDescriptions
     public const string TimeoutParameter = "Optional wall-clock limit in milliseconds.";
     public const string MemoryParameter = "Optional memory limit in MB.";
     public const string PathParameter = "A path relative to /app, e.g. 'data/sales.csv'.";
-    public const string ContentParameter = "The file's text content.";
+    public const string ContentParameter = "The file's content: its text, or its bytes base64-encoded when encoding is 'base64'.";
+    public const string EncodingParameter = "Optional: 'text' (the default) or 'base64' for binary files.";
     public const string FolderParameter = "Optional folder relative to /app; omit for the whole workspace.";
     public const string PackageParameter = "The package name, e.g. 'openpyxl', 'tabulate', 'jinja2'.";
     public const string ClearFilesParameter = "Also delete the workspace files.";

@@ -6,43 +6,66 @@ using SkWasmPlugin.Sandbox;
 
 namespace SkWasmPlugin.AI;
 
-/// <summary>The sandbox as Microsoft.Extensions.AI tools, for any <see cref="IChatClient"/> or Agent Framework agent.</summary>
+/// <summary>
+/// The sandbox's one tool set: every skin (M.E.AI and Agent Framework directly, the SK plugin through
+/// <c>AsKernelFunction</c>, the MCP server through its tool adapter) exposes exactly these tools, with these names,
+/// descriptions and parameters.
+/// </summary>
 public static class WasmSandboxTools
 {
-    /// <summary>All tools: execute_python, execute_javascript, create_session, list_files, read_file, write_file, get_workspace_info, reset_session, install_package, list_runtimes.</summary>
-    public static IList<AIFunction> Create(ICodeSandbox sandbox, CodeInterpreterOptions? options = null) =>
+    private static readonly (string Method, string Name, string Description, SandboxToolHints Hints)[] Definitions =
+    [
+        (nameof(CodeInterpreterTools.ExecutePythonAsync), ToolDescriptions.ExecutePythonName, ToolDescriptions.ExecutePython, new(RunsCode: true)),
+        (nameof(CodeInterpreterTools.ExecuteJavaScriptAsync), ToolDescriptions.ExecuteJavaScriptName, ToolDescriptions.ExecuteJavaScript, new(RunsCode: true)),
+        (nameof(CodeInterpreterTools.ExecuteCodeAsync), ToolDescriptions.ExecuteCodeName, ToolDescriptions.ExecuteCode, new(RunsCode: true)),
+        (nameof(CodeInterpreterTools.CreateSessionAsync), ToolDescriptions.CreateSessionName, ToolDescriptions.CreateSession, new()),
+        (nameof(CodeInterpreterTools.DestroySessionAsync), ToolDescriptions.DestroySessionName, ToolDescriptions.DestroySession, new(Destructive: true, Idempotent: true)),
+        (nameof(CodeInterpreterTools.ResetSessionAsync), ToolDescriptions.ResetSessionName, ToolDescriptions.ResetSession, new(Destructive: true, Idempotent: true)),
+        (nameof(CodeInterpreterTools.ListFilesAsync), ToolDescriptions.ListFilesName, ToolDescriptions.ListFiles, new(ReadOnly: true, Idempotent: true)),
+        (nameof(CodeInterpreterTools.ReadFileAsync), ToolDescriptions.ReadFileName, ToolDescriptions.ReadFile, new(ReadOnly: true, Idempotent: true)),
+        (nameof(CodeInterpreterTools.WriteFileAsync), ToolDescriptions.WriteFileName, ToolDescriptions.WriteFile, new(Destructive: true, Idempotent: true)),
+        (nameof(CodeInterpreterTools.GetWorkspaceInfoAsync), ToolDescriptions.WorkspaceInfoName, ToolDescriptions.WorkspaceInfo, new(ReadOnly: true)),
+        (nameof(CodeInterpreterTools.InstallPackageAsync), ToolDescriptions.InstallPackageName, ToolDescriptions.InstallPackage, new(Idempotent: true)),
+        (nameof(CodeInterpreterTools.ListRuntimes), ToolDescriptions.ListRuntimesName, ToolDescriptions.ListRuntimes, new(ReadOnly: true, Idempotent: true)),
+    ];
+
+    /// <summary>The names of the tools, in the order the set lists them.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Definitions.Select(d => d.Name)];
+
+    /// <summary>All tools over a sandbox.</summary>
+    public static WasmSandboxToolSet Create(ICodeSandbox sandbox, CodeInterpreterOptions? options = null) =>
         Create(new CodeInterpreterTools(sandbox, options));
 
     /// <summary>All tools over an existing <see cref="CodeInterpreterTools"/>.</summary>
-    public static IList<AIFunction> Create(CodeInterpreterTools tools) =>
-    [
-        Function(tools, nameof(CodeInterpreterTools.ExecutePythonAsync), ToolDescriptions.ExecutePythonName, ToolDescriptions.ExecutePython),
-        Function(tools, nameof(CodeInterpreterTools.ExecuteJavaScriptAsync), ToolDescriptions.ExecuteJavaScriptName, ToolDescriptions.ExecuteJavaScript),
-        Function(tools, nameof(CodeInterpreterTools.CreateSessionAsync), ToolDescriptions.CreateSessionName, ToolDescriptions.CreateSession),
-        Function(tools, nameof(CodeInterpreterTools.ListFilesAsync), ToolDescriptions.ListFilesName, ToolDescriptions.ListFiles),
-        Function(tools, nameof(CodeInterpreterTools.ReadFileAsync), ToolDescriptions.ReadFileName, ToolDescriptions.ReadFile),
-        Function(tools, nameof(CodeInterpreterTools.WriteFileAsync), ToolDescriptions.WriteFileName, ToolDescriptions.WriteFile),
-        Function(tools, nameof(CodeInterpreterTools.GetWorkspaceInfoAsync), ToolDescriptions.WorkspaceInfoName, ToolDescriptions.WorkspaceInfo),
-        Function(tools, nameof(CodeInterpreterTools.ResetSessionAsync), ToolDescriptions.ResetSessionName, ToolDescriptions.ResetSession),
-        Function(tools, nameof(CodeInterpreterTools.InstallPackageAsync), ToolDescriptions.InstallPackageName, ToolDescriptions.InstallPackage),
-        Function(tools, nameof(CodeInterpreterTools.ListRuntimes), ToolDescriptions.ListRuntimesName, ToolDescriptions.ListRuntimes),
-    ];
+    public static WasmSandboxToolSet Create(CodeInterpreterTools tools)
+    {
+        ArgumentNullException.ThrowIfNull(tools);
+        return new([.. Definitions.Select(d => new SandboxTool(Function(tools, d.Method, d.Name, d.Description), d.Hints))]);
+    }
 
     private static AIFunction Function(CodeInterpreterTools tools, string method, string name, string description) =>
         AIFunctionFactory.Create(
             typeof(CodeInterpreterTools).GetMethod(method, BindingFlags.Public | BindingFlags.Instance)
                 ?? throw new MissingMethodException(nameof(CodeInterpreterTools), method),
             tools,
-            new AIFunctionFactoryOptions { Name = name, Description = description });
+            new AIFunctionFactoryOptions
+            {
+                Name = name,
+                Description = description,
+                ExcludeResultSchema = true,
+                // The typed result goes to SandboxTool as it is; each skin decides its own form.
+                MarshalResult = static (result, _, _) => new ValueTask<object?>(result),
+            });
 
     /// <summary>Registers <see cref="CodeInterpreterTools"/> (over the registered <see cref="ICodeSandbox"/>) and the tools as a <see cref="WasmSandboxToolSet"/>.</summary>
     public static IServiceCollection AddWasmSandboxTools(this IServiceCollection services, Action<CodeInterpreterOptions>? configure = null)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var options = new CodeInterpreterOptions();
         configure?.Invoke(options);
         services.TryAddSingleton(options);
         services.TryAddSingleton(sp => new CodeInterpreterTools(sp.GetRequiredService<ICodeSandbox>(), sp.GetRequiredService<CodeInterpreterOptions>()));
-        services.TryAddSingleton(sp => new WasmSandboxToolSet([.. Create(sp.GetRequiredService<CodeInterpreterTools>())]));
+        services.TryAddSingleton(sp => Create(sp.GetRequiredService<CodeInterpreterTools>()));
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ModelContextProtocol.Server;
 using SkWasmPlugin.AI;
 using SkWasmPlugin.Sandbox;
 
@@ -9,7 +10,7 @@ namespace SkWasmPlugin.Mcp;
 public static class McpServerBuilderExtensions
 {
     /// <summary>
-    /// Registers the <see cref="WasmSandboxMcpTools"/>, plus the sandbox (<c>AddWasmSandbox</c>, unless an
+    /// Registers the sandbox's tool set as MCP tools (<see cref="SandboxMcpTool"/>), plus the sandbox (<c>AddWasmSandbox</c>, unless an
     /// <see cref="ICodeSandbox"/> is registered), <see cref="CodeInterpreterTools"/> (<c>AddWasmSandboxTools</c>) and the
     /// per-client isolation (default <see cref="SkWasmMcpServerOptions"/> unless registered).
     /// </summary>
@@ -24,6 +25,12 @@ public static class McpServerBuilderExtensions
         services.AddWasmSandboxTools(configureTools);
         services.TryAddSingleton(new SkWasmMcpServerOptions());
         services.TryAddSingleton<McpClientIsolation>();
-        return builder.WithTools<WasmSandboxMcpTools>();
+        // One MCP tool per tool of the set, each resolved with the set from DI.
+        foreach (string name in WasmSandboxTools.Names)
+        {
+            services.AddSingleton<McpServerTool>(sp => new SandboxMcpTool(
+                sp.GetRequiredService<WasmSandboxToolSet>()[name], sp.GetRequiredService<McpClientIsolation>()));
+        }
+        return builder;
     }
 }

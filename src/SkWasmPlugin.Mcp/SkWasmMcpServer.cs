@@ -114,7 +114,9 @@ public static class SkWasmMcpServer
 
         var app = builder.Build();
         app.UseMiddleware<HttpGuardMiddleware>();
+        // The root, and /mcp, where most clients and docs look by default; both behind the same guard.
         app.MapMcp();
+        app.MapMcp("/mcp");
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -21,8 +21,7 @@ public static class KernelExtensions
         ArgumentNullException.ThrowIfNull(plugins);
         plugins.Services.TryAddWasmSandbox(configureSandbox);
         plugins.Services.AddWasmSandboxTools(configureTools);
-        plugins.Services.AddSingleton(sp => KernelPluginFactory.CreateFromObject(
-            new WasmCodeInterpreterPlugin(sp.GetRequiredService<CodeInterpreterTools>()), pluginName));
+        plugins.Services.AddSingleton(sp => WasmCodeInterpreterPlugin.Create(sp.GetRequiredService<WasmSandboxToolSet>(), pluginName));
         return plugins;
     }
 
@@ -34,7 +33,7 @@ public static class KernelExtensions
         string pluginName = WasmCodeInterpreterPlugin.DefaultName)
     {
         ArgumentNullException.ThrowIfNull(plugins);
-        var plugin = KernelPluginFactory.CreateFromObject(new WasmCodeInterpreterPlugin(new CodeInterpreterTools(sandbox, options)), pluginName);
+        var plugin = WasmCodeInterpreterPlugin.Create(WasmSandboxTools.Create(sandbox, options), pluginName);
         plugins.Add(plugin);
         return plugin;
     }

@@ -20,8 +20,8 @@ public sealed class ToolTests(SandboxFixture fixture)
     {
         var tools = WasmSandboxTools.Create(fixture.Sandbox);
         var names = tools.Select(t => t.Name).ToList();
-        Assert.Equal(["execute_python", "execute_javascript", "create_session", "list_files", "read_file", "write_file",
-            "get_workspace_info", "reset_session", "install_package", "list_runtimes"], names);
+        Assert.Equal(["execute_python", "execute_javascript", "execute_code", "create_session", "destroy_session", "reset_session",
+            "list_files", "read_file", "write_file", "get_workspace_info", "install_package", "list_runtimes"], names);
         Assert.Equal(ToolDescriptions.ExecutePython, tools[0].Description);
         Assert.Contains("code", tools[0].JsonSchema.GetProperty("properties").EnumerateObject().Select(p => p.Name));
     }
@@ -69,10 +69,14 @@ public sealed class ToolTests(SandboxFixture fixture)
     public async Task Caller_errors_and_refusals_come_back_as_results()
     {
         var tools = new CodeInterpreterTools(fixture.Sandbox, new CodeInterpreterOptions { ApprovalHandler = r => ValueTask.FromResult(!r.Code.Contains("forbidden")) });
-        Assert.Equal("refused", (string?)JsonNode.Parse(await tools.ExecutePythonAsync("print('forbidden')"))!["kind"]);
-        Assert.Equal("session_not_found", (string?)JsonNode.Parse(await tools.ExecutePythonAsync("print(1)", "no-such-session"))!["kind"]);
-        Assert.Equal("invalid_argument", (string?)JsonNode.Parse(await tools.ExecuteCodeAsync("cobol", "x"))!["kind"]);
-        Assert.Equal("invalid_argument", (string?)JsonNode.Parse(await tools.ReadFileAsync("bad id!", "x"))!["kind"]);
+        Assert.Equal("refused", (await tools.ExecutePythonAsync("print('forbidden')")).ErrorKind);
+        Assert.Equal("session_not_found", (await tools.ExecutePythonAsync("print(1)", "no-such-session")).ErrorKind);
+        Assert.Equal("invalid_argument", (await tools.ExecuteCodeAsync("cobol", "x")).ErrorKind);
+        var bad = await tools.ReadFileAsync("bad id!", "x");
+        Assert.True(bad.IsError);
+        Assert.Equal("invalid_argument", bad.ErrorKind);
+        Assert.DoesNotContain("(Parameter", bad.Json);
+        Assert.False((await tools.ExecutePythonAsync("print(1)")).IsError);
     }
 
     [Fact]

@@ -15,9 +15,9 @@ public sealed class HttpTests(McpFixture fixture)
 
     private static readonly HttpClient Raw = new();
 
-    private HttpRequestMessage Post(string body, string? token)
+    private HttpRequestMessage Post(string body, string? token, string? path = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, fixture.Http.Endpoint) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(HttpMethod.Post, path is null ? fixture.Http.Endpoint : new Uri(fixture.Http.Endpoint, path)) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -43,6 +43,18 @@ public sealed class HttpTests(McpFixture fixture)
     }
 
     [Fact]
+    public async Task TheEndpointIsServedAtTheRootAndAtSlashMcpBehindTheSameGuard()
+    {
+        await using var client = await fixture.ConnectHttpAsync(path: "/mcp");
+        var result = await client.CallToolAsync(ToolDescriptions.ExecuteCodeName,
+            new Dictionary<string, object?> { ["language"] = "python", ["code"] = "print(6*7)" });
+        Assert.Equal("42\n", result.Structured().GetProperty("stdout").GetString());
+
+        using var refused = await Raw.SendAsync(Post(Initialize, "wrong-token", "/mcp"));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task RightTokenListsTools()
     {
         using var response = await Raw.SendAsync(Post(Initialize, McpFixture.Token));
@@ -50,7 +62,7 @@ public sealed class HttpTests(McpFixture fixture)
 
         await using var client = await fixture.ConnectHttpAsync();
         var tools = await client.ListToolsAsync();
-        Assert.Equal(10, tools.Count);
+        Assert.Equal(AI.WasmSandboxTools.Names.Count, tools.Count);
     }
 
     [Fact]
@@ -127,27 +139,27 @@ public sealed class HttpTests(McpFixture fixture)
         await using var intruder = await fixture.ConnectHttpAsync();
         string id = await ToolTests.CreateSessionAsync(owner);
         var own = await owner.CallToolAsync(ToolDescriptions.WriteFileName,
-            new Dictionary<string, object?> { ["session_id"] = id, ["path"] = "secret.txt", ["content"] = "owner's data" });
+            new Dictionary<string, object?> { ["sessionId"] = id, ["path"] = "secret.txt", ["content"] = "owner's data" });
         Assert.NotEqual(true, own.IsError);
 
         foreach (var (tool, args) in new (string, Dictionary<string, object?>)[]
         {
-            (ToolDescriptions.ReadFileName, new() { ["session_id"] = id, ["path"] = "secret.txt" }),
-            (ToolDescriptions.WriteFileName, new() { ["session_id"] = id, ["path"] = "x.txt", ["content"] = "x" }),
-            (ToolDescriptions.ExecuteCodeName, new() { ["session_id"] = id, ["language"] = "python", ["code"] = "print(open('/app/secret.txt').read())" }),
-            (ToolDescriptions.ListFilesName, new() { ["session_id"] = id }),
-            (ToolDescriptions.DestroySessionName, new() { ["session_id"] = id }),
-            (ToolDescriptions.ResetWorkspaceName, new() { ["session_id"] = id, ["clear_files"] = true }),
+            (ToolDescriptions.ReadFileName, new() { ["sessionId"] = id, ["path"] = "secret.txt" }),
+            (ToolDescriptions.WriteFileName, new() { ["sessionId"] = id, ["path"] = "x.txt", ["content"] = "x" }),
+            (ToolDescriptions.ExecuteCodeName, new() { ["sessionId"] = id, ["language"] = "python", ["code"] = "print(open('/app/secret.txt').read())" }),
+            (ToolDescriptions.ListFilesName, new() { ["sessionId"] = id }),
+            (ToolDescriptions.DestroySessionName, new() { ["sessionId"] = id }),
+            (ToolDescriptions.ResetSessionName, new() { ["sessionId"] = id, ["clearFiles"] = true }),
         })
         {
             var result = await intruder.CallToolAsync(tool, args);
             Assert.True(result.IsError, tool);
             Assert.Equal("session_not_found", result.Structured().GetProperty("kind").GetString());
-            Assert.Contains("session not found", result.Text());
+            Assert.Contains("belongs to another client", result.Text());
             Assert.DoesNotContain("owner's data", result.Text());
         }
 
-        var read = await owner.CallToolAsync(ToolDescriptions.ReadFileName, new Dictionary<string, object?> { ["session_id"] = id, ["path"] = "secret.txt" });
+        var read = await owner.CallToolAsync(ToolDescriptions.ReadFileName, new Dictionary<string, object?> { ["sessionId"] = id, ["path"] = "secret.txt" });
         Assert.Equal("owner's data", read.Structured().GetProperty("content").GetString());
     }
 
@@ -172,7 +184,7 @@ public sealed class HttpTests(McpFixture fixture)
         {
             ["language"] = "python",
             ["code"] = "while True:\n    pass",
-            ["timeout_ms"] = 4000,
+            ["timeoutMs"] = 4000,
             ["fuel"] = 50_000_000_000L,
         }).AsTask();
 
@@ -185,7 +197,7 @@ public sealed class HttpTests(McpFixture fixture)
             if (second.IsError == true) refusal = second.Text();
         }
         Assert.NotNull(refusal);
-        Assert.Contains("too many concurrent executions", refusal);
+        Assert.Contains("Too many concurrent executions", refusal);
 
         var first = await slow;
         Assert.NotEqual(true, first.IsError);

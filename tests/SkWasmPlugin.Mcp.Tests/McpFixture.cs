@@ -54,10 +54,10 @@ public sealed class McpFixture : IAsyncLifetime
     }
 
     /// <summary>A new HTTP client (a new MCP session), with the right token unless told otherwise.</summary>
-    public Task<McpClient> ConnectHttpAsync(string? token = Token) =>
+    public Task<McpClient> ConnectHttpAsync(string? token = Token, string? path = null) =>
         McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
         {
-            Endpoint = Http.Endpoint,
+            Endpoint = path is null ? Http.Endpoint : new Uri(Http.Endpoint, path),
             TransportMode = HttpTransportMode.StreamableHttp,
             AdditionalHeaders = token is null ? null : new Dictionary<string, string> { ["Authorization"] = "Bearer " + token },
         }));

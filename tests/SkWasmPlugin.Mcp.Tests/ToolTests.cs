@@ -9,33 +9,25 @@ namespace SkWasmPlugin.Mcp.Tests;
 [Collection(McpCollection.Name)]
 public sealed class ToolTests(McpFixture fixture)
 {
-    private static readonly Dictionary<string, string> Expected = new()
-    {
-        [ToolDescriptions.ExecuteCodeName] = ToolDescriptions.ExecuteCode,
-        [ToolDescriptions.ListRuntimesName] = ToolDescriptions.ListRuntimes,
-        [ToolDescriptions.CreateSessionName] = ToolDescriptions.CreateSession,
-        [ToolDescriptions.DestroySessionName] = ToolDescriptions.DestroySession,
-        [ToolDescriptions.ListFilesName] = ToolDescriptions.ListFiles,
-        [ToolDescriptions.ReadFileName] = ToolDescriptions.ReadFile,
-        [ToolDescriptions.WriteFileName] = ToolDescriptions.WriteFile,
-        [ToolDescriptions.InstallPackageName] = ToolDescriptions.InstallPackage,
-        [ToolDescriptions.WorkspaceInfoName] = ToolDescriptions.WorkspaceInfo,
-        [ToolDescriptions.ResetWorkspaceName] = ToolDescriptions.ResetSession,
-    };
-
     [Fact]
-    public async Task ListsAllTenToolsWithTheSharedDescriptions()
+    public async Task ListsTheOneToolSetWithItsNamesDescriptionsSchemasAndHints()
     {
         var tools = await fixture.Stdio.ListToolsAsync();
-        Assert.Equal(Expected.Keys.Order(), tools.Select(t => t.Name).Order());
-        foreach (var tool in tools) Assert.Equal(Expected[tool.Name], tool.Description);
+        var set = WasmSandboxTools.Create(fixture.Sandbox);
+        Assert.Equal(set.Select(t => t.Name).Order(), tools.Select(t => t.Name).Order());
+        foreach (var tool in tools)
+        {
+            var expected = set[tool.Name];
+            Assert.Equal(expected.Description, tool.Description);
+            Assert.Equal(expected.JsonSchema.GetRawText(), tool.JsonSchema.GetRawText());
+            Assert.Equal(expected.Hints.ReadOnly, tool.ProtocolTool.Annotations?.ReadOnlyHint);
+            Assert.Equal(expected.Hints.Destructive, tool.ProtocolTool.Annotations?.DestructiveHint);
+            Assert.False(tool.ProtocolTool.Annotations?.OpenWorldHint);
+        }
 
-        var execute = tools.Single(t => t.Name == ToolDescriptions.ExecuteCodeName).JsonSchema;
-        var properties = execute.GetProperty("properties");
-        foreach (string p in new[] { "language", "code", "session_id", "stdin", "fuel", "timeout_ms", "memory_mb" })
+        var properties = tools.Single(t => t.Name == ToolDescriptions.ExecuteCodeName).JsonSchema.GetProperty("properties");
+        foreach (string p in new[] { "language", "code", "sessionId", "stdin", "fuel", "timeoutMs", "memoryMb" })
             Assert.True(properties.TryGetProperty(p, out _), p);
-        Assert.Equal(ToolDescriptions.CodeParameter, properties.GetProperty("code").GetProperty("description").GetString());
-        Assert.Equal(["language", "code"], execute.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]
@@ -67,32 +59,32 @@ public sealed class ToolTests(McpFixture fixture)
         string id = await CreateSessionAsync(client);
 
         var written = await client.CallToolAsync(ToolDescriptions.WriteFileName,
-            new Dictionary<string, object?> { ["session_id"] = id, ["path"] = "data.txt", ["content"] = "3\n4\n5\n" });
+            new Dictionary<string, object?> { ["sessionId"] = id, ["path"] = "data.txt", ["content"] = "3\n4\n5\n" });
         Assert.NotEqual(true, written.IsError);
 
         var run = await client.CallToolAsync(ToolDescriptions.ExecuteCodeName, new Dictionary<string, object?>
         {
             ["language"] = "python",
-            ["session_id"] = id,
+            ["sessionId"] = id,
             ["code"] = "nums = [int(x) for x in open('/app/data.txt').read().split()]\nopen('out.txt', 'w').write(str(sum(nums)))\nprint('ok')",
         });
         Assert.Equal("success", run.Structured().GetProperty("outcome").GetString());
 
         var read = await client.CallToolAsync(ToolDescriptions.ReadFileName,
-            new Dictionary<string, object?> { ["session_id"] = id, ["path"] = "out.txt" });
+            new Dictionary<string, object?> { ["sessionId"] = id, ["path"] = "out.txt" });
         Assert.Equal("12", read.Structured().GetProperty("content").GetString());
 
-        var files = await client.CallToolAsync(ToolDescriptions.ListFilesName, new Dictionary<string, object?> { ["session_id"] = id });
+        var files = await client.CallToolAsync(ToolDescriptions.ListFilesName, new Dictionary<string, object?> { ["sessionId"] = id });
         Assert.Contains("out.txt", files.Text());
 
-        var reset = await client.CallToolAsync(ToolDescriptions.ResetWorkspaceName,
-            new Dictionary<string, object?> { ["session_id"] = id, ["clear_files"] = true });
+        var reset = await client.CallToolAsync(ToolDescriptions.ResetSessionName,
+            new Dictionary<string, object?> { ["sessionId"] = id, ["clearFiles"] = true });
         Assert.NotEqual(true, reset.IsError);
         var gone = await client.CallToolAsync(ToolDescriptions.ReadFileName,
-            new Dictionary<string, object?> { ["session_id"] = id, ["path"] = "out.txt" });
+            new Dictionary<string, object?> { ["sessionId"] = id, ["path"] = "out.txt" });
         Assert.True(gone.IsError);
 
-        var destroyed = await client.CallToolAsync(ToolDescriptions.DestroySessionName, new Dictionary<string, object?> { ["session_id"] = id });
+        var destroyed = await client.CallToolAsync(ToolDescriptions.DestroySessionName, new Dictionary<string, object?> { ["sessionId"] = id });
         Assert.NotEqual(true, destroyed.IsError);
         Assert.Null(await fixture.Sandbox.Sessions.GetAsync(id));
     }
@@ -120,7 +112,7 @@ public sealed class ToolTests(McpFixture fixture)
         Assert.True(result.IsError);
         Assert.Equal("invalid_argument", result.Structured().GetProperty("kind").GetString());
 
-        var missing = await fixture.Stdio.CallToolAsync(ToolDescriptions.ListFilesName, new Dictionary<string, object?> { ["session_id"] = "no-such-session" });
+        var missing = await fixture.Stdio.CallToolAsync(ToolDescriptions.ListFilesName, new Dictionary<string, object?> { ["sessionId"] = "no-such-session" });
         Assert.True(missing.IsError);
         Assert.Equal("session_not_found", missing.Structured().GetProperty("kind").GetString());
     }

@@ -64,7 +64,9 @@ public sealed class SemanticKernelTests(SandboxFixture fixture)
         builder.Plugins.AddWasmCodeInterpreter(o => o.Sessions.StoragePath = Path.Combine(fixture.Root, "sk-builder"));
         var kernel = builder.Build();
         var plugin = kernel.Plugins[WasmCodeInterpreterPlugin.DefaultName];
-        Assert.Equal(9, plugin.FunctionCount);
+        Assert.Equal(SkWasmPlugin.AI.WasmSandboxTools.Names.Count, plugin.FunctionCount);
+        Assert.Contains(plugin, f => f.Name == "list_runtimes");
+        Assert.Contains(plugin, f => f.Name == "destroy_session");
         Assert.Equal(SkWasmPlugin.AI.ToolDescriptions.ExecutePython, plugin["execute_python"].Description);
     }
 }

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace SkWasmPlugin.Sandbox;
 
-/// <summary>The guest languages the sandbox runs.</summary>
+/// <summary>The guest languages the sandbox runs; in JSON "python" and "javascript" (<see cref="LanguageJsonConverter"/>).</summary>
+[JsonConverter(typeof(LanguageJsonConverter))]
 public enum Language
 {
     /// <summary>CPython 3.11 compiled to WASI.</summary>

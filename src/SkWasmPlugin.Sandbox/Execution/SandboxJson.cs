@@ -37,7 +37,6 @@ public static class SandboxJson
             TypeInfoResolver = SandboxJsonContext.Default,
             Converters =
             {
-                new JsonStringEnumConverter<Language>(JsonNamingPolicy.CamelCase),
                 new JsonStringEnumConverter<ExecutionOutcome>(JsonNamingPolicy.CamelCase),
                 new JsonStringEnumConverter<FuelStatus>(JsonNamingPolicy.CamelCase),
             },

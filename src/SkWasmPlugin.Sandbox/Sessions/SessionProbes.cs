@@ -63,6 +63,6 @@ internal sealed class SessionProbes(InterpreterPool pool, PackageCatalog package
         if (await RunAsync(session, Language.Python, code, cancellationToken).ConfigureAwait(false) is null)
             throw new InvalidOperationException(
                 $"Installing '{package}' did not finish in the session's interpreter (code the session ran earlier may be interfering, e.g. a trace hook); " +
-                "the session was restored to its last checkpoint. Reset the session (reset_workspace) and install again.");
+                "the session was restored to its last checkpoint. Reset the session (reset_session) and install again.");
     }
 }
