@@ -48,7 +48,15 @@ public sealed record ExecutionResult
     /// <summary>How much of the fuel budget was used, with advice.</summary>
     public FuelAnalysis? FuelAnalysis { get; init; }
 
-    /// <summary>Notes about session state, e.g. that it was restored to the last good checkpoint.</summary>
+    /// <summary>
+    /// The value of the program's last expression, as a REPL shows it (IPython's <c>Out</c>): Python, the <c>repr</c> of a
+    /// cell whose last statement is an expression (not <c>None</c>); JavaScript, the script's completion value formatted as
+    /// <c>console.log</c> does (not <c>undefined</c>; a promise that settled during the call shows its value). At most
+    /// 10,000 characters, cut with a "… [n more characters]" marker. Null when there is none or the call did not succeed.
+    /// </summary>
+    public string? Result { get; init; }
+
+    /// <summary>Notes about the call and session state, e.g. that the state was restored to the last good checkpoint, or that the result's repr() raised.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>True when the outcome is <see cref="ExecutionOutcome.Success"/>.</summary>

@@ -19,6 +19,8 @@ internal sealed class GuidanceBuilder(SandboxOptions options, PackageCatalog pac
         ErrorGuidance? guidance = raw.Outcome == ExecutionOutcome.Success
             ? null
             : Describe(new GuidanceContext(request.Language, raw.Outcome, error, raw.Stderr, raw.TrapMessage, limits, packages), request.Code);
+        bool success = raw.Outcome == ExecutionOutcome.Success;
+        if (success && report?.ResultError is { } resultError) notes = [.. notes, resultError];
         string stderr = raw.Stderr;
         if (raw.TrapMessage is { } trap && raw.Outcome != ExecutionOutcome.Success && !stderr.Contains(trap, StringComparison.Ordinal))
             stderr = stderr.Length == 0 ? trap + "\n" : stderr.TrimEnd('\n') + "\n" + trap + "\n";
@@ -38,6 +40,7 @@ internal sealed class GuidanceBuilder(SandboxOptions options, PackageCatalog pac
             Guidance = guidance,
             FuelAnalysis = fuel,
             Notes = notes,
+            Result = success ? report?.Result : null,
         };
     }
 
