@@ -1005,6 +1005,64 @@ static void report_simple(int code)
     set_report(&b);
 }
 
+static void cap_utf8(char **text, size_t max);
+
+/* The report of a call that ended normally: its exit code and, for a script that ended with 0, its completion
+ * value as prelude.js formatResult shows it ("result"), or why that failed ("resultError", a note on the host). */
+static void report_success(int code, JSValueConst val, int is_module)
+{
+    char *result = NULL, *note = NULL;
+    size_t result_len = 0;
+    if (code == 0 && !is_module && !JS_IsUndefined(val)) {
+        JSValue fn = JS_GetPropertyStr(ctx, g_hooks, "formatResult");
+        JSValue text = JS_Call(ctx, fn, JS_UNDEFINED, 1, &val);
+        JS_FreeValue(ctx, fn);
+        if (JS_IsException(text)) {
+            JSValue e = JS_GetException(ctx);
+            if (stop_requested) {
+                note = strdup("the result was not shown: the call ran out of time or fuel while formatting it");
+            } else {
+                size_t n;
+                const char *m = to_cstr(ctx, e, &n);
+                Buf nb = { 0 };
+                buf_puts(&nb, "formatting the result raised ");
+                buf_put(&nb, m ? m : "an error", m ? n : 8);
+                if (m) JS_FreeCString(ctx, m);
+                if (nb.oom) { free(nb.p); nb.p = NULL; }
+                note = nb.p;
+                if (note) cap_utf8(&note, MAX_MESSAGE);
+            }
+            JS_FreeValue(ctx, e);
+        } else if (JS_IsString(text)) {
+            const char *s = JS_ToCStringLen(ctx, &result_len, text);
+            if (s) {
+                result = malloc(result_len + 1);
+                if (result) memcpy(result, s, result_len + 1);
+                JS_FreeCString(ctx, s);
+            }
+        }
+        JS_FreeValue(ctx, text);
+        if (JS_HasException(ctx))
+            JS_FreeValue(ctx, JS_GetException(ctx));
+    }
+    Buf b = { 0 };
+    buf_puts(&b, "{\"exitCode\":");
+    buf_int(&b, code);
+    buf_puts(&b, ",\"error\":null");
+    if (result) {
+        buf_puts(&b, ",\"result\":");
+        buf_json_str(&b, result, result_len);
+    }
+    if (note) {
+        buf_puts(&b, ",\"resultError\":");
+        buf_json_cstr(&b, note);
+    }
+    buf_putc(&b, '}');
+    free(result);
+    free(note);
+    set_report(&b);
+}
+
 typedef struct { long line, col; char *func; } Frame;
 
 /* Frames of the user's file from a QuickJS stack string, innermost first. Lines look like
@@ -1595,7 +1653,6 @@ static int exec_code(const char *code, size_t code_len, int flags)
             failed = 1;
         }
     }
-    JS_FreeValue(ctx, val);
 
     int rc;
     if (exit_requested) {
@@ -1620,8 +1677,9 @@ static int exec_code(const char *code, size_t code_len, int flags)
         JS_FreeValue(ctx, g);
         if (JS_HasException(ctx))
             JS_FreeValue(ctx, JS_GetException(ctx));
-        report_simple(rc);
+        report_success(rc, val, is_module);
     }
+    JS_FreeValue(ctx, val);
     JS_FreeValue(ctx, err);
     clear_rejections();
     exit_requested = 0;

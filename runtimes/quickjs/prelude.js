@@ -625,5 +625,25 @@
   }
   const sandboxUtils = makeSandboxUtils(G.fs);
 
-  return { inspect, nextTimer, resetTimers, errorText, sandboxUtils };
+  // The script's completion value for the report's "result" (driver.c), formatted as console.log does (it shows
+  // what JSON cannot: undefined members, Map, Set, cycles, class names) and cut like a Python repr. A promise
+  // that settled during the call shows its value, as `await` would in a REPL; one still pending shows as
+  // Promise { <pending> }. undefined (declarations, console.log(...)) gives no result.
+  function formatResult(v) {
+    if (v === undefined) return undefined;
+    if (typeof v === 'object' && v !== null && toStringTag(v) === 'Promise') {
+      const r = promiseState(v);
+      if (r[0] === 1) return formatResult(r[1]);
+    }
+    // A long string is cut before quoting (as the Python runner does), so the marker counts its own characters.
+    const long = typeof v === 'string' && v.length > MAX_STRING;
+    const s = long ? quote(v.slice(0, MAX_STRING)) : inspect(v);
+    if (s.length <= MAX_STRING) return s;
+    let keep = MAX_STRING;
+    const c = s.charCodeAt(keep - 1);
+    if (c >= 0xd800 && c <= 0xdbff) keep--;
+    return s.slice(0, keep) + '\u2026 [' + (long ? v.length - MAX_STRING : s.length - keep) + ' more characters]';
+  }
+
+  return { inspect, nextTimer, resetTimers, errorText, sandboxUtils, formatResult };
 })

@@ -111,4 +111,70 @@ public sealed class LastExpressionTests(SandboxFixture fixture)
         Assert.Contains("line 3, in <module>", r.Stderr);
         Assert.DoesNotContain("_skwasm", r.Stderr);
     }
+
+    [Fact]
+    public async Task JavaScript_object_is_shown_as_console_log_shows_it()
+    {
+        var r = await JavaScript("const point = { x: 1, y: [2, 3], label: 'p' };\npoint");
+        Assert.Equal(ExecutionOutcome.Success, r.Outcome);
+        Assert.Equal("{ x: 1, y: [ 2, 3 ], label: 'p' }", r.Result);
+    }
+
+    [Fact]
+    public async Task JavaScript_array_is_the_result()
+    {
+        var r = await JavaScript("[3, 1, 2].sort()");
+        Assert.Equal("[ 1, 2, 3 ]", r.Result);
+    }
+
+    [Fact]
+    public async Task JavaScript_undefined_and_console_log_give_no_result()
+    {
+        var undefinedValue = await JavaScript("let z = 5;\nundefined");
+        var log = await JavaScript("console.log('hi')");
+        Assert.Equal(ExecutionOutcome.Success, undefinedValue.Outcome);
+        Assert.Null(undefinedValue.Result);
+        Assert.Equal("hi\n", log.Stdout);
+        Assert.Null(log.Result);
+    }
+
+    [Fact]
+    public async Task JavaScript_promise_shows_its_settled_value_or_pending()
+    {
+        var settled = await JavaScript("(async () => { await null; return { done: true }; })()");
+        Assert.Equal("{ done: true }", settled.Result);
+        var pending = await JavaScript("new Promise(() => {})");
+        Assert.Equal(ExecutionOutcome.Success, pending.Outcome);
+        Assert.Equal("Promise { <pending> }", pending.Result);
+    }
+
+    [Fact]
+    public async Task JavaScript_string_is_quoted_and_a_long_one_is_capped()
+    {
+        var r = await JavaScript("'abc'.toUpperCase()");
+        Assert.Equal("'ABC'", r.Result);
+        var long_ = await JavaScript("'y'.repeat(5_000_000)");
+        Assert.Equal(ExecutionOutcome.Success, long_.Outcome);
+        Assert.Equal("'" + new string('y', 9_999) + "… [4990000 more characters]", long_.Result);
+    }
+
+    [Fact]
+    public async Task JavaScript_module_mode_and_a_failing_script_give_no_result()
+    {
+        var module = await _sandbox.ExecuteAsync(new ExecutionRequest(Language.JavaScript, "const v = 1;\nv + 1;") { JavaScriptModule = true });
+        Assert.Equal(ExecutionOutcome.Success, module.Outcome);
+        Assert.Null(module.Result);
+        var failing = await JavaScript("const q = 1;\nq + missing");
+        Assert.Equal(ExecutionOutcome.Error, failing.Outcome);
+        Assert.Null(failing.Result);
+        Assert.Equal(2, failing.Guidance!.Line);
+    }
+
+    [Fact]
+    public async Task JavaScript_session_value_and_state_persist()
+    {
+        string s = (await _sandbox.Sessions.CreateAsync()).Id;
+        Assert.Equal("6", (await JavaScript("var n = 3; n * 2", s)).Result);
+        Assert.Equal("4", (await JavaScript("n + 1", s)).Result);
+    }
 }
