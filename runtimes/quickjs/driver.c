@@ -792,6 +792,35 @@ static JSValue js_fs_rename(JSContext *c, JSValueConst this_val, int argc, JSVal
     return ret;
 }
 
+/* fs.copyFileSync(src, dest): a byte-exact copy (readFileSync gives text only, so JavaScript alone cannot copy an image) */
+static JSValue js_fs_copy_file(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    PATH_ARG(from, fd1, 0);
+    if (!from) return throw_errno(c, EPERM, "copyfile", NULL, NULL);
+    int fd2;
+    const char *to = get_path(c, argc > 1 ? argv[1] : JS_UNDEFINED, &fd2);
+    if (!to) {
+        JS_FreeCString(c, from);
+        return fd2 >= 0 ? throw_errno(c, EPERM, "copyfile", NULL, NULL) : JS_EXCEPTION;
+    }
+    JSValue ret = JS_UNDEFINED;
+    FILE *in = fopen(from, "rb"), *out = NULL;
+    if (!in || !(out = fopen(to, "wb"))) {
+        ret = throw_errno(c, errno, "copyfile", from, to);
+    } else {
+        char tmp[16384];
+        size_t n;
+        while ((n = fread(tmp, 1, sizeof tmp, in)) > 0) {
+            if (fwrite(tmp, 1, n, out) != n) { ret = throw_errno(c, errno, "copyfile", from, to); break; }
+        }
+    }
+    if (in) fclose(in);
+    if (out && fclose(out) && JS_IsUndefined(ret)) ret = throw_errno(c, errno, "copyfile", from, to);
+    JS_FreeCString(c, from);
+    JS_FreeCString(c, to);
+    return ret;
+}
+
 static const JSCFunctionListEntry fs_funcs[] = {
     JS_CFUNC_DEF("readFileSync", 2, js_fs_read_file),
     JS_CFUNC_DEF("writeFileSync", 3, js_fs_write_file),
@@ -805,6 +834,7 @@ static const JSCFunctionListEntry fs_funcs[] = {
     JS_CFUNC_DEF("rmdirSync", 2, js_fs_rmdir),
     JS_CFUNC_DEF("rmSync", 2, js_fs_rm),
     JS_CFUNC_DEF("renameSync", 2, js_fs_rename),
+    JS_CFUNC_DEF("copyFileSync", 2, js_fs_copy_file),
 };
 
 static const JSCFunctionListEntry stats_funcs[] = {

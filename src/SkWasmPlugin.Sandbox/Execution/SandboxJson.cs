@@ -40,6 +40,7 @@ public static class SandboxJson
                 new JsonStringEnumConverter<Language>(JsonNamingPolicy.CamelCase),
                 new JsonStringEnumConverter<ExecutionOutcome>(JsonNamingPolicy.CamelCase),
                 new JsonStringEnumConverter<FuelStatus>(JsonNamingPolicy.CamelCase),
+                new JsonStringEnumConverter<WorkspaceFileChangeKind>(JsonNamingPolicy.CamelCase),
             },
         };
         options.MakeReadOnly();
