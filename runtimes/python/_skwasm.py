@@ -3,6 +3,7 @@
 Called by the embedding shim (shim.c) as ``run(code, stdin, flags) -> (exit_code, report_json)``.
 The report's shape is documented in runtimes/ABI.md. Everything here runs inside the sandbox.
 """
+import _ast
 import builtins
 import io
 import json
@@ -17,6 +18,7 @@ _MAX_MESSAGE = 4000  # characters of an exception message kept in the report (th
 _MAX_NAME = 300      # characters of a name, key, path or frame function
 _MAX_FRAMES = 100    # innermost frames of the user's code
 _MAX_TRACEBACK_PART = 10000  # characters of one part (a frame, the message) of the traceback on stderr
+_MAX_RESULT = 10000  # characters of the last expression's repr kept in the report (the host caps again)
 _main = sys.modules["__main__"].__dict__
 _main.setdefault("__builtins__", builtins)
 _cells = 0
@@ -172,16 +174,40 @@ def _print_user_traceback(exc):
         sys.stderr.write(part if len(part) <= _MAX_TRACEBACK_PART else _text(part, _MAX_TRACEBACK_PART) + "\n")
 
 
+def _result_repr(value):
+    """(repr capped at _MAX_RESULT characters, None), or (None, why) when repr() itself fails: a broken
+    __repr__ is a note, never a failed run. A long str/bytes is cut before repr (repr costs fuel per character)."""
+    try:
+        if isinstance(value, (str, bytes, bytearray)) and len(value) > _MAX_RESULT:
+            text = repr(value[:_MAX_RESULT])[:_MAX_RESULT] + "… [%d more characters]" % (len(value) - _MAX_RESULT)
+        else:
+            text = _text(repr(value), _MAX_RESULT)
+        return _text(text, _MAX_RESULT + 40), None
+    except Interrupted:
+        raise
+    except BaseException as exc:
+        return None, _text("repr() of the result raised %s: %s" % (type(exc).__name__, _message(exc)), _MAX_MESSAGE)
+
+
 def run(code, stdin, flags):
     global _cells
     _cells += 1
     exit_code, error = 0, None
+    result = result_error = None
     try:
         # Inside the try: a soft stop may land on any line, these included.
         sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8", errors="replace")
         text = code.decode("utf-8", errors="replace")
         linecache.cache[FILENAME] = (len(text), None, text.splitlines(True), FILENAME)
-        exec(compile(text, FILENAME, "exec"), _main)
+        # Parsed once, then compiled from the tree: a last statement that is an expression is evaluated on its own
+        # (same globals, same file name and line numbers) so its value can be shown, as IPython's Out does.
+        tree = compile(text, FILENAME, "exec", _ast.PyCF_ONLY_AST)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], _ast.Expr) else None
+        exec(compile(tree, FILENAME, "exec"), _main)
+        if last is not None:
+            value = eval(compile(_ast.Expression(last.value), FILENAME, "eval"), _main)
+            if value is not None:
+                result, result_error = _result_repr(value)
     except SystemExit as exc:
         exit_code = _exit_code(exc)
     except Interrupted as exc:
@@ -206,7 +232,10 @@ def run(code, stdin, flags):
     # did complete, so report it. The host asks once, so a second attempt is never interrupted.
     for _attempt in range(2):
         try:
-            return exit_code, json.dumps({"exitCode": exit_code, "error": _clean(error) if error else None}, default=str)
+            report = {"exitCode": exit_code, "error": _clean(error) if error else None}
+            if error is None and (result is not None or result_error is not None):
+                report["result"], report["resultError"] = result, result_error
+            return exit_code, json.dumps(report, default=str)
         except Interrupted:
             continue
     return exit_code, '{"exitCode": %d, "error": null}' % exit_code

@@ -6,6 +6,7 @@ workspace raises PermissionError with a clear message. The sandbox itself enforc
 
     import sandbox_utils as su
     su.ls(); su.head("data.csv", 5); su.grep("error", "log.txt"); su.csv_to_json("data.csv")
+    su.show(chart.render())   # an SVG or PNG shown to the user (the host lists it as a file the run made)
 """
 import csv
 import fnmatch
@@ -17,7 +18,10 @@ import shutil
 ROOT = "/app"
 
 __all__ = ["ls", "cat", "head", "tail", "grep", "find", "tree", "wc", "cp", "mv", "rm", "mkdir",
-           "replace", "csv_to_json", "json_pretty", "resolve"]
+           "replace", "csv_to_json", "json_pretty", "resolve", "show"]
+
+SHOW_DIR = ROOT + "/.skwasm/show"  # the host marks files here as shown (WorkspaceFileChange.Shown)
+_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"), (b"GIF87a", "gif"), (b"GIF89a", "gif"))
 
 
 def resolve(path="."):
@@ -207,3 +211,43 @@ def json_pretty(path_or_value, out=None):
         with open(resolve(out), "w", encoding="utf-8") as f:
             f.write(text + "\n")
     return text
+
+
+def _image_kind(data):
+    for signature, ext in _SIGNATURES:
+        if data.startswith(signature):
+            return ext
+    head = data[:2048].lstrip()
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:].lstrip()
+    return "svg" if head.startswith(b"<") and re.search(rb"<svg[\s>]", head) else None
+
+
+def show(path_or_svg_text):
+    """Shows an image to the user: SVG text (a str starting with '<'), PNG/JPEG/GIF/SVG bytes (e.g. pygal's
+    chart.render()), an object with _repr_svg_() or _repr_png_(), or the path of such a file in /app (copied).
+    Writes it to /app/.skwasm/show/NNN.ext, which the host lists among the files the run made (shown: true),
+    and returns None."""
+    value = path_or_svg_text
+    if hasattr(value, "_repr_svg_"):
+        value = value._repr_svg_()
+    elif hasattr(value, "_repr_png_"):
+        value = value._repr_png_()
+    if isinstance(value, str) and value.lstrip().startswith("<"):
+        data = value.encode("utf-8")
+    elif isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+    elif isinstance(value, (str, os.PathLike)):
+        with open(resolve(value), "rb") as f:
+            data = f.read()
+    else:
+        raise TypeError(f"show() takes SVG text, image bytes or the path of an image file, not {type(value).__name__}")
+    kind = _image_kind(data)
+    if kind is None:
+        raise ValueError("show() needs a PNG, JPEG, GIF or SVG image; this is none of them")
+    os.makedirs(SHOW_DIR, exist_ok=True)
+    taken = [int(m.group(1)) for m in (re.match(r"(\d+)\.", n) for n in os.listdir(SHOW_DIR)) if m]
+    target = "%s/%03d.%s" % (SHOW_DIR, max(taken, default=0) + 1, kind)
+    with open(target, "wb") as f:
+        f.write(data)
+    return None

@@ -792,6 +792,35 @@ static JSValue js_fs_rename(JSContext *c, JSValueConst this_val, int argc, JSVal
     return ret;
 }
 
+/* fs.copyFileSync(src, dest): a byte-exact copy (readFileSync gives text only, so JavaScript alone cannot copy an image) */
+static JSValue js_fs_copy_file(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    PATH_ARG(from, fd1, 0);
+    if (!from) return throw_errno(c, EPERM, "copyfile", NULL, NULL);
+    int fd2;
+    const char *to = get_path(c, argc > 1 ? argv[1] : JS_UNDEFINED, &fd2);
+    if (!to) {
+        JS_FreeCString(c, from);
+        return fd2 >= 0 ? throw_errno(c, EPERM, "copyfile", NULL, NULL) : JS_EXCEPTION;
+    }
+    JSValue ret = JS_UNDEFINED;
+    FILE *in = fopen(from, "rb"), *out = NULL;
+    if (!in || !(out = fopen(to, "wb"))) {
+        ret = throw_errno(c, errno, "copyfile", from, to);
+    } else {
+        char tmp[16384];
+        size_t n;
+        while ((n = fread(tmp, 1, sizeof tmp, in)) > 0) {
+            if (fwrite(tmp, 1, n, out) != n) { ret = throw_errno(c, errno, "copyfile", from, to); break; }
+        }
+    }
+    if (in) fclose(in);
+    if (out && fclose(out) && JS_IsUndefined(ret)) ret = throw_errno(c, errno, "copyfile", from, to);
+    JS_FreeCString(c, from);
+    JS_FreeCString(c, to);
+    return ret;
+}
+
 static const JSCFunctionListEntry fs_funcs[] = {
     JS_CFUNC_DEF("readFileSync", 2, js_fs_read_file),
     JS_CFUNC_DEF("writeFileSync", 3, js_fs_write_file),
@@ -805,6 +834,7 @@ static const JSCFunctionListEntry fs_funcs[] = {
     JS_CFUNC_DEF("rmdirSync", 2, js_fs_rmdir),
     JS_CFUNC_DEF("rmSync", 2, js_fs_rm),
     JS_CFUNC_DEF("renameSync", 2, js_fs_rename),
+    JS_CFUNC_DEF("copyFileSync", 2, js_fs_copy_file),
 };
 
 static const JSCFunctionListEntry stats_funcs[] = {
@@ -1002,6 +1032,64 @@ static void report_simple(int code)
     buf_puts(&b, "{\"exitCode\":");
     buf_int(&b, code);
     buf_puts(&b, ",\"error\":null}");
+    set_report(&b);
+}
+
+static void cap_utf8(char **text, size_t max);
+
+/* The report of a call that ended normally: its exit code and, for a script that ended with 0, its completion
+ * value as prelude.js formatResult shows it ("result"), or why that failed ("resultError", a note on the host). */
+static void report_success(int code, JSValueConst val, int is_module)
+{
+    char *result = NULL, *note = NULL;
+    size_t result_len = 0;
+    if (code == 0 && !is_module && !JS_IsUndefined(val)) {
+        JSValue fn = JS_GetPropertyStr(ctx, g_hooks, "formatResult");
+        JSValue text = JS_Call(ctx, fn, JS_UNDEFINED, 1, &val);
+        JS_FreeValue(ctx, fn);
+        if (JS_IsException(text)) {
+            JSValue e = JS_GetException(ctx);
+            if (stop_requested) {
+                note = strdup("the result was not shown: the call ran out of time or fuel while formatting it");
+            } else {
+                size_t n;
+                const char *m = to_cstr(ctx, e, &n);
+                Buf nb = { 0 };
+                buf_puts(&nb, "formatting the result raised ");
+                buf_put(&nb, m ? m : "an error", m ? n : 8);
+                if (m) JS_FreeCString(ctx, m);
+                if (nb.oom) { free(nb.p); nb.p = NULL; }
+                note = nb.p;
+                if (note) cap_utf8(&note, MAX_MESSAGE);
+            }
+            JS_FreeValue(ctx, e);
+        } else if (JS_IsString(text)) {
+            const char *s = JS_ToCStringLen(ctx, &result_len, text);
+            if (s) {
+                result = malloc(result_len + 1);
+                if (result) memcpy(result, s, result_len + 1);
+                JS_FreeCString(ctx, s);
+            }
+        }
+        JS_FreeValue(ctx, text);
+        if (JS_HasException(ctx))
+            JS_FreeValue(ctx, JS_GetException(ctx));
+    }
+    Buf b = { 0 };
+    buf_puts(&b, "{\"exitCode\":");
+    buf_int(&b, code);
+    buf_puts(&b, ",\"error\":null");
+    if (result) {
+        buf_puts(&b, ",\"result\":");
+        buf_json_str(&b, result, result_len);
+    }
+    if (note) {
+        buf_puts(&b, ",\"resultError\":");
+        buf_json_cstr(&b, note);
+    }
+    buf_putc(&b, '}');
+    free(result);
+    free(note);
     set_report(&b);
 }
 
@@ -1595,7 +1683,6 @@ static int exec_code(const char *code, size_t code_len, int flags)
             failed = 1;
         }
     }
-    JS_FreeValue(ctx, val);
 
     int rc;
     if (exit_requested) {
@@ -1620,8 +1707,9 @@ static int exec_code(const char *code, size_t code_len, int flags)
         JS_FreeValue(ctx, g);
         if (JS_HasException(ctx))
             JS_FreeValue(ctx, JS_GetException(ctx));
-        report_simple(rc);
+        report_success(rc, val, is_module);
     }
+    JS_FreeValue(ctx, val);
     JS_FreeValue(ctx, err);
     clear_rejections();
     exit_requested = 0;

@@ -619,11 +619,67 @@
         return text;
       },
     };
+    // show(pathOrSvgText): puts an image where the host lists it as shown output, /app/.skwasm/show/NNN.ext
+    // (ExecutionResult.Files, shown: true): SVG text, PNG/JPEG/GIF bytes (a typed array or ArrayBuffer), or the
+    // path of a PNG, JPEG, GIF or SVG file in /app (copied). Returns undefined. Same as Python's sandbox_utils.show.
+    utils.show = function show(what) {
+      const bad = () => new TypeError('show() takes SVG text (an <svg> element), PNG/JPEG/GIF bytes, or the path of a PNG, JPEG, GIF or SVG file in /app');
+      let ext, data = null, source = null;
+      if (typeof what === 'string' && /^\s*</.test(what)) {
+        if (!/<svg[\s>]/.test(what)) throw bad();
+        ext = 'svg'; data = what;
+      } else if (isView(what) || toStringTag(what) === 'ArrayBuffer') {
+        const b = isView(what) ? new Uint8Array(what.buffer, what.byteOffset, what.byteLength) : new Uint8Array(what);
+        ext = b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4E && b[3] === 0x47 ? 'png'
+          : b[0] === 0xFF && b[1] === 0xD8 && b[2] === 0xFF ? 'jpg'
+          : b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38 ? 'gif' : null;
+        if (ext === null) throw bad();
+        data = b;
+      } else if (typeof what === 'string') {
+        source = resolve(what);
+        const m = /\.(png|jpe?g|gif|svg)$/i.exec(source);
+        if (!m) throw bad();
+        ext = m[1].toLowerCase() === 'jpeg' ? 'jpg' : m[1].toLowerCase();
+      } else {
+        throw bad();
+      }
+      const dir = ROOT + '/.skwasm/show';
+      fs.mkdirSync(dir, { recursive: true });
+      let next = 1;
+      for (const name of fs.readdirSync(dir)) {
+        const n = /^(\d+)\./.exec(name);
+        if (n && +n[1] >= next) next = +n[1] + 1;
+      }
+      const target = dir + '/' + String(next).padStart(3, '0') + '.' + ext;
+      if (source !== null) fs.copyFileSync(source, target); else fs.writeFileSync(target, data);
+      return undefined;
+    };
     utils.csv_to_json = utils.csvToJson;
     utils.json_pretty = utils.jsonPretty;
     return Object.freeze(utils);
   }
   const sandboxUtils = makeSandboxUtils(G.fs);
+  define(G, 'show', sandboxUtils.show);
 
-  return { inspect, nextTimer, resetTimers, errorText, sandboxUtils };
+  // The script's completion value for the report's "result" (driver.c), formatted as console.log does (it shows
+  // what JSON cannot: undefined members, Map, Set, cycles, class names) and cut like a Python repr. A promise
+  // that settled during the call shows its value, as `await` would in a REPL; one still pending shows as
+  // Promise { <pending> }. undefined (declarations, console.log(...)) gives no result.
+  function formatResult(v) {
+    if (v === undefined) return undefined;
+    if (typeof v === 'object' && v !== null && toStringTag(v) === 'Promise') {
+      const r = promiseState(v);
+      if (r[0] === 1) return formatResult(r[1]);
+    }
+    // A long string is cut before quoting (as the Python runner does), so the marker counts its own characters.
+    const long = typeof v === 'string' && v.length > MAX_STRING;
+    const s = long ? quote(v.slice(0, MAX_STRING)) : inspect(v);
+    if (s.length <= MAX_STRING) return s;
+    let keep = MAX_STRING;
+    const c = s.charCodeAt(keep - 1);
+    if (c >= 0xd800 && c <= 0xdbff) keep--;
+    return s.slice(0, keep) + '\u2026 [' + (long ? v.length - MAX_STRING : s.length - keep) + ' more characters]';
+  }
+
+  return { inspect, nextTimer, resetTimers, errorText, sandboxUtils, formatResult };
 })

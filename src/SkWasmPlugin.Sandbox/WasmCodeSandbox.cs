@@ -114,7 +114,10 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         {
             var quota = new Hosting.WorkspaceQuota(workspace, _options.Sessions.DefaultMaxWorkspaceBytes, _options.Sessions.DefaultMaxFiles);
             instance = runtime.NewInstance(workspace, quota);
-            return instance.Execute(request.Code, request.Stdin, flags, limits, cancellationToken);
+            var raw = instance.Execute(request.Code, request.Stdin, flags, limits, cancellationToken);
+            // The folder started empty, so everything in it now is new; read before it is deleted (images whole).
+            return instance.Files.Changes == 0 ? raw
+                : raw with { Files = WorkspaceScan.Compare(WorkspaceScan.Empty, WorkspaceScan.Take(workspace), workspace) };
         }
         finally
         {

@@ -41,7 +41,10 @@ internal sealed class RuntimeCatalog : IDisposable
         {
             wasm = Required(Path.Combine(RuntimesPath, "python", "python.wasm"));
             Required(Path.Combine(RuntimesPath, "python", "lib", "python3.11", "_skwasm.pyc")); // the compiled standard library and our runner
-            mounts.Add(new Mount(Path.Combine(RuntimesPath, "python", "lib"), "/usr/local/lib", ReadAtStartup: true));
+            mounts.Add(new Mount(Path.Combine(RuntimesPath, "python", "lib"), "/usr/local/lib", ReadAtStartup: true)
+            {
+                HashedFiles = ["python3.11/_skwasm.pyc", "python3.11/sandbox_utils.pyc"],
+            });
             string zoneinfo = Path.Combine(RuntimesPath, "python", "zoneinfo");
             if (Directory.Exists(zoneinfo)) mounts.Add(new Mount(zoneinfo, "/usr/share/zoneinfo"));
         }

@@ -48,7 +48,33 @@ public sealed record ExecutionResult
     /// <summary>How much of the fuel budget was used, with advice.</summary>
     public FuelAnalysis? FuelAnalysis { get; init; }
 
-    /// <summary>Notes about session state, e.g. that it was restored to the last good checkpoint.</summary>
+    /// <summary>
+    /// The value of the program's last expression, as a REPL shows it (IPython's <c>Out</c>): Python, the <c>repr</c> of a
+    /// cell whose last statement is an expression (not <c>None</c>); JavaScript, the script's completion value formatted as
+    /// <c>console.log</c> does (not <c>undefined</c>; a promise that settled during the call shows its value). At most
+    /// 10,000 characters, cut with a "… [n more characters]" marker. Null when there is none or the call did not succeed.
+    /// </summary>
+    public string? Result { get; init; }
+
+    /// <summary>
+    /// The largest linear-memory size the call's interpreter reached, in bytes. WebAssembly memory only grows, so this
+    /// is its size at the end of the call: for a stateless call the peak of that call; for a session, the high-water
+    /// mark of the session's interpreter so far (earlier calls included, until it is restored or evicted).
+    /// </summary>
+    public long PeakMemoryBytes { get; init; }
+
+    /// <summary>
+    /// Files under <c>/app</c> the call created or modified (folders and deletions are not listed), shown files
+    /// (<see cref="WorkspaceFileChange.Shown"/>) first, then by path; at most 100 (see <see cref="FilesTruncated"/>).
+    /// A stateless call's temporary <c>/app</c> is listed too, and the bytes of its small images are in
+    /// <see cref="WorkspaceFileChange.Content"/>, since that folder is deleted after the call.
+    /// </summary>
+    public IReadOnlyList<WorkspaceFileChange> Files { get; init; } = [];
+
+    /// <summary>True when more files changed than <see cref="Files"/> lists (a note says how many), or the workspace was too large to compare whole.</summary>
+    public bool FilesTruncated { get; init; }
+
+    /// <summary>Notes about the call and session state, e.g. that the state was restored to the last good checkpoint, or that the result's repr() raised.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>True when the outcome is <see cref="ExecutionOutcome.Success"/>.</summary>

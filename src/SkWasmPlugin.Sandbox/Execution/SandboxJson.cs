@@ -39,6 +39,7 @@ public static class SandboxJson
             {
                 new JsonStringEnumConverter<ExecutionOutcome>(JsonNamingPolicy.CamelCase),
                 new JsonStringEnumConverter<FuelStatus>(JsonNamingPolicy.CamelCase),
+                new JsonStringEnumConverter<WorkspaceFileChangeKind>(JsonNamingPolicy.CamelCase),
             },
         };
         options.MakeReadOnly();

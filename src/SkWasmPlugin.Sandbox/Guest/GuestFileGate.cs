@@ -87,6 +87,12 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
 
     public WorkspaceQuota Quota { get; }
 
+    /// <summary>
+    /// Calls that may have changed the workspace (writes, truncations, creations, removals, renames) since the
+    /// interpreter started: while it stays the same over a call, that call changed no file and needs no scan.
+    /// </summary>
+    public long Changes { get; private set; }
+
     /// <summary>The descriptors the guest holds open now.</summary>
     public IReadOnlyCollection<int> OpenFiles => _openFiles;
 
@@ -100,6 +106,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
             for (int i = 0; i < iovsLength; i++) total += (uint)_memory.ReadInt32(iovs + 8L * i + 4);
             if (total > 0)
             {
+                Changes++;
                 var target = WriteTarget(fd, offset);
                 long growth = target.Known ? Math.Max(0, target.Start + total - target.Size) : total;
                 if (!Quota.TryReserve(growth)) return WasiOverrides.ErrnoNoSpace;
@@ -138,6 +145,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     public int SetSize(int fd, long size)
     {
         if (IsStandardStream(fd) || size < 0) return _setSize(fd, size);
+        Changes++;
         var stat = StatDescriptor(fd);
         long growth = stat.Found ? Math.Max(0, size - stat.Size) : size;
         if (!Quota.TryReserve(growth)) return WasiOverrides.ErrnoNoSpace;
@@ -161,6 +169,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
         if (!kept) _host.ReturnGuestFiles(_forSession, 1);
         if (rc == 0)
         {
+            if (creating || truncating) Changes++;
             if (adds) Quota.Created();
             if (before is { Found: true, Regular: true } && truncating) Quota.Release(before.Size);
             if (before.Unknown) Quota.MayOvercount();
@@ -223,6 +232,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     {
         if (!Quota.CanCreate()) return WasiOverrides.ErrnoQuota;
         int rc = _createDirectory(dirFd, path, pathLength);
+        Changes++;
         if (rc == 0) Quota.Created();
         return rc;
     }
@@ -231,6 +241,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     {
         var before = StatPath(dirFd, 0, path, pathLength);
         int rc = _unlink(dirFd, path, pathLength);
+        Changes++;
         if (rc == 0) Removed(before);
         return rc;
     }
@@ -238,6 +249,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     public int RemoveDirectory(int dirFd, int path, int pathLength)
     {
         int rc = _removeDirectory(dirFd, path, pathLength);
+        Changes++;
         if (rc == 0) Quota.Removed(0);
         return rc;
     }
@@ -247,6 +259,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
         var replaced = StatPath(newDirFd, 0, newPath, newPathLength);
         bool itself = replaced.Found && StatPath(oldDirFd, 0, oldPath, oldPathLength) is { Found: true } moved && moved.Inode == replaced.Inode;
         int rc = _rename(oldDirFd, oldPath, oldPathLength, newDirFd, newPath, newPathLength);
+        Changes++;
         if (rc == 0 && !itself && (replaced.Found || replaced.Unknown)) Removed(replaced);
         return rc;
     }

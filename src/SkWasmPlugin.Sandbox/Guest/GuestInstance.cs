@@ -18,6 +18,12 @@ internal sealed record RawExecution(
 {
     /// <summary>True when the instance must not run again (a trap corrupts the interpreter's state).</summary>
     public bool InstanceSpoiled { get; init; }
+
+    /// <summary>The interpreter's linear memory at the end of the call: its largest size so far, since wasm memory only grows.</summary>
+    public long PeakMemoryBytes { get; init; }
+
+    /// <summary>Files the call created or changed under /app; null when it changed none.</summary>
+    public WorkspaceChanges? Files { get; init; }
 }
 
 /// <summary>
@@ -262,7 +268,7 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl
             stopped = ExecutionOutcome.OutputLimitExceeded;
         var outcome = stopped ?? (exitCode == 0 ? ExecutionOutcome.Success : ExecutionOutcome.Error);
         return new RawExecution(outcome, stopped is null || !Spoiled ? exitCode : null, _stdout.Text(), _stderr.Text(),
-            _stdout.Overflowed, _stderr.Overflowed, consumed, report, trapMessage) { InstanceSpoiled = Spoiled };
+            _stdout.Overflowed, _stderr.Overflowed, consumed, report, trapMessage) { InstanceSpoiled = Spoiled, PeakMemoryBytes = _memory.GetLength() };
     }
 
     /// <summary>The report's text (NUL-terminated UTF-8 in guest memory); null when it is longer than the host reads.</summary>

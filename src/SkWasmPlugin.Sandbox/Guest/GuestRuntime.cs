@@ -14,7 +14,12 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 /// files, so the cached start-up image depends on all of them; <paramref name="ListedDepth"/>: start-up lists its
 /// folders this many levels deep (Python's finders list each sys.path entry), so the image depends on those names.
 /// </summary>
-internal sealed record Mount(string HostPath, string GuestPath, bool ReadAtStartup = false, int ListedDepth = 0);
+/// <remarks><see cref="HashedFiles"/>: files of the mount (relative paths) whose content the start-up image holds (our runner), hashed
+/// into its cache key so a changed runner never reuses an old image even where copies keep sizes and times.</remarks>
+internal sealed record Mount(string HostPath, string GuestPath, bool ReadAtStartup = false, int ListedDepth = 0)
+{
+    public IReadOnlyList<string> HashedFiles { get; init; } = [];
+}
 
 /// <summary>
 /// One language runtime: its compiled module, its read-only mounts, and the memory image of an interpreter
@@ -159,6 +164,11 @@ internal sealed class GuestRuntime : IDisposable
                 newest = Math.Max(newest, file.LastWriteTimeUtc.Ticks);
             }
             parts.Add($"{mount.GuestPath}:{count}:{bytes}:{newest}");
+            foreach (string rel in mount.HashedFiles)
+            {
+                string file = Path.Combine(mount.HostPath, rel);
+                parts.Add(rel + ":" + (File.Exists(file) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file))) : "-"));
+            }
         }
         foreach (var mount in mounts.Where(m => !m.ReadAtStartup && m.ListedDepth > 0 && Directory.Exists(m.HostPath)))
         {

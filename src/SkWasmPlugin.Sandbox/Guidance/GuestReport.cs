@@ -21,8 +21,20 @@ internal sealed record GuestReport
     /// <summary>Longest report read from guest memory, in bytes; a longer one is not read (the call gets generic guidance).</summary>
     internal const int MaxReportBytes = 256 * 1024;
 
+    /// <summary>Longest value of the last expression kept, in characters (the guest cuts at the same length and adds a marker).</summary>
+    internal const int MaxResultChars = 10_000;
+
+    /// <summary>Room for the guest's own truncation marker ("… [n more characters]") past <see cref="MaxResultChars"/>.</summary>
+    private const int ResultMarkerChars = 64;
+
     public int ExitCode { get; init; }
     public GuestError? Error { get; init; }
+
+    /// <summary>The value of the cell's last expression, as the guest showed it (Python: repr); null when there is none.</summary>
+    public string? Result { get; init; }
+
+    /// <summary>Why the value could not be shown (its repr/formatting raised), for a note.</summary>
+    public string? ResultError { get; init; }
 
     /// <summary>
     /// Reads a report (camelCase names, runtimes/ABI.md); null when there is none or it is not valid JSON. Read with <see cref="JsonDocument"/>
@@ -40,6 +52,8 @@ internal sealed record GuestReport
             {
                 ExitCode = Int(root, "exitCode") ?? 0,
                 Error = Prop(root, "error") is { ValueKind: JsonValueKind.Object } e ? ParseError(e) : null,
+                Result = Prop(root, "result") is { ValueKind: JsonValueKind.String } r ? CapResult(StringOf(r)) : null,
+                ResultError = Str(root, "resultError", MaxMessageChars),
             };
         }
         catch (JsonException)
@@ -75,6 +89,9 @@ internal sealed record GuestReport
         int keep = char.IsHighSurrogate(text[max - 1]) ? max - 1 : max;
         return text[..keep] + $"… [{text.Length - keep:N0} more characters]";
     }
+
+    /// <summary>The guest's value as sent when it is within the cap plus its marker; else cut here (the guest is not trusted to have cut it).</summary>
+    private static string CapResult(string text) => text.Length <= MaxResultChars + ResultMarkerChars ? text : Cap(text, MaxResultChars);
 
     private static JsonElement? Prop(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v : null;
 

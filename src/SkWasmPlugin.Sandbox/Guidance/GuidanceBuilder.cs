@@ -19,6 +19,12 @@ internal sealed class GuidanceBuilder(SandboxOptions options, PackageCatalog pac
         ErrorGuidance? guidance = raw.Outcome == ExecutionOutcome.Success
             ? null
             : Describe(new GuidanceContext(request.Language, raw.Outcome, error, raw.Stderr, raw.TrapMessage, limits, packages), request.Code);
+        bool success = raw.Outcome == ExecutionOutcome.Success;
+        if (success && report?.ResultError is { } resultError) notes = [.. notes, resultError];
+        if (raw.Files is { } files && (files.Total > files.Files.Count || !files.Complete))
+            notes = [.. notes, files.Complete
+                ? $"{files.Total:N0} files were created or changed; the first {files.Files.Count} are listed."
+                : $"The workspace has more than {WorkspaceScan.MaxEntries:N0} entries; only the first {WorkspaceScan.MaxEntries:N0} were compared, so the list of changed files may be incomplete."];
         string stderr = raw.Stderr;
         if (raw.TrapMessage is { } trap && raw.Outcome != ExecutionOutcome.Success && !stderr.Contains(trap, StringComparison.Ordinal))
             stderr = stderr.Length == 0 ? trap + "\n" : stderr.TrimEnd('\n') + "\n" + trap + "\n";
@@ -38,6 +44,10 @@ internal sealed class GuidanceBuilder(SandboxOptions options, PackageCatalog pac
             Guidance = guidance,
             FuelAnalysis = fuel,
             Notes = notes,
+            Result = success ? report?.Result : null,
+            PeakMemoryBytes = raw.PeakMemoryBytes,
+            Files = raw.Files?.Files ?? [],
+            FilesTruncated = raw.Files is { } f && (f.Total > f.Files.Count || !f.Complete),
         };
     }
 

@@ -50,7 +50,16 @@ internal sealed class InterpreterPool : IDisposable
         var state = session.State(language);
         var instance = await EnsureLiveAsync(session, language, state, notes, cancellationToken).ConfigureAwait(false);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Lifetime.Token);
+        // The workspace as the previous call left it (scanned once per loaded session, dropped when the host changes files).
+        var before = session.LastScan ??= WorkspaceScan.Take(session.WorkspacePath);
+        long changes = instance.Files.Changes;
         var raw = instance.Execute(code, stdin, flags, limits, linked.Token);
+        if (instance.Files.Changes != changes)
+        {
+            var after = WorkspaceScan.Take(session.WorkspacePath);
+            raw = raw with { Files = WorkspaceScan.Compare(before, after, session.WorkspacePath) };
+            session.LastScan = after;
+        }
         state.LastCallTimestamp = Stopwatch.GetTimestamp();
         if (raw.InstanceSpoiled) Recover(session, language, state, raw.Outcome);
         return raw;

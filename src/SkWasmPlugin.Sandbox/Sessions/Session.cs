@@ -19,6 +19,9 @@ internal sealed class Session(SessionRecord record, string workspacePath)
 
     public Dictionary<Language, LanguageState> States { get; } = [];
     public bool Destroyed { get; set; }
+
+    /// <summary>The workspace as the last call left it, to find what the next call changes; null: scan before the next call.</summary>
+    public WorkspaceScan? LastScan { get; set; }
     public bool RecordDirty { get; set; }
 
     /// <summary>The chain of pending storage writes (checkpoints and records), in order.</summary>

@@ -26,6 +26,7 @@ internal static class WorkspaceFiles
         await File.WriteAllBytesAsync(tmp, content.ToArray(), cancellationToken).ConfigureAwait(false);
         File.Move(tmp, full, overwrite: true);
         session.Quota.Invalidate();
+        session.LastScan = null;
         await storage.SyncWorkspaceAsync(session.Id, cancellationToken).ConfigureAwait(false);
         var info = new FileInfo(full);
         return new WorkspaceFile(WorkspacePaths.Relative(session.WorkspacePath, full), info.Length, info.LastWriteTimeUtc, false);
@@ -80,6 +81,7 @@ internal static class WorkspaceFiles
         if (File.Exists(full)) { File.Delete(full); existed = true; }
         else if (Directory.Exists(full)) { WorkspaceQuota.DeleteTree(full); existed = true; }
         session.Quota.Invalidate();
+        session.LastScan = null;
         await storage.SyncWorkspaceAsync(session.Id, cancellationToken).ConfigureAwait(false);
         return existed;
     }
@@ -93,5 +95,6 @@ internal static class WorkspaceFiles
             else entry.Delete();
         }
         session.Quota.Invalidate();
+        session.LastScan = null;
     }
 }
