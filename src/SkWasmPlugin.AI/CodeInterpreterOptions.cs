@@ -1,3 +1,5 @@
+using SkWasmPlugin.AI.Rendering;
+
 namespace SkWasmPlugin.AI;
 
 /// <summary>What an approval hook sees before code runs.</summary>
@@ -20,4 +22,13 @@ public sealed class CodeInterpreterOptions
     /// (<c>encoding: "base64"</c>, or text); larger files are refused with a note to handle them in code.
     /// </summary>
     public int MaxFileTransferBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// Send the images a run made (PNG, JPEG, GIF, and SVG rendered to PNG) back with its result, so a multimodal model
+    /// sees its own chart. On by default.
+    /// </summary>
+    public bool ReturnImages { get; set; } = true;
+
+    /// <summary>Bounds on the images sent back and on rendering SVG.</summary>
+    public ImageRenderOptions Images { get; set; } = new();
 }

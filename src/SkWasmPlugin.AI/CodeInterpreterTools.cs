@@ -2,6 +2,8 @@ using System.ComponentModel;
 using System.Text;
 using System.Text.Json.Nodes;
 using SkWasmPlugin.Sandbox;
+using SkWasmPlugin.AI.Rendering;
+using SkWasmPlugin.Sandbox.Hosting;
 
 namespace SkWasmPlugin.AI;
 
@@ -75,7 +77,9 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         return await Guard(async () =>
         {
             var result = await sandbox.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
-            return SandboxToolResult.Success(ModelResultFormatter.ToJson(result, _options.MaxOutputCharsForModel), result);
+            var json = ModelResultFormatter.ToJson(result, _options.MaxOutputCharsForModel);
+            var images = _options.ReturnImages ? RunImages.Collect(result, _options.Images, json) : [];
+            return SandboxToolResult.Success(json, result, images);
         }).ConfigureAwait(false);
     }
 
@@ -168,7 +172,7 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
             return SandboxToolResult.Success(new JsonObject
             {
                 ["path"] = path, ["size"] = file.Size, ["encoding"] = "base64",
-                ["mediaType"] = FileTransfer.MediaTypeOf(path, file.Content.Span),
+                ["mediaType"] = MediaTypes.Of(path, file.Content.Span[..Math.Min(file.Content.Length, MediaTypes.SniffBytes)]),
                 ["content"] = Convert.ToBase64String(file.Content.Span),
             });
         });

@@ -6,8 +6,6 @@ namespace SkWasmPlugin.AI;
 internal static class FileTransfer
 {
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
-    private static ReadOnlySpan<byte> Png => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-    private static ReadOnlySpan<byte> Jpeg => [0xFF, 0xD8, 0xFF];
 
     /// <summary>
     /// Decodes UTF-8 text without NUL bytes; a read cut short (<paramref name="cut"/>) may end inside a character, which is
@@ -54,26 +52,6 @@ internal static class FileTransfer
                 problem = $"Unknown encoding '{encoding}'. Use 'text' or 'base64'.";
                 return false;
         }
-    }
-
-    /// <summary>The media type of a file, by its first bytes, else by its extension.</summary>
-    public static string MediaTypeOf(string path, ReadOnlySpan<byte> head)
-    {
-        if (head.StartsWith(Png)) return "image/png";
-        if (head.StartsWith(Jpeg)) return "image/jpeg";
-        if (head.StartsWith("GIF87a"u8) || head.StartsWith("GIF89a"u8)) return "image/gif";
-        if (head.StartsWith("%PDF-"u8)) return "application/pdf";
-        return Path.GetExtension(path).ToLowerInvariant() switch
-        {
-            ".xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ".docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            ".zip" => "application/zip",
-            ".svg" => "image/svg+xml",
-            ".webp" => "image/webp",
-            ".sqlite" or ".db" => "application/vnd.sqlite3",
-            ".gz" => "application/gzip",
-            _ => head.StartsWith("PK\x03\x04"u8) ? "application/zip" : "application/octet-stream",
-        };
     }
 
     /// <summary>A cut read without the incomplete UTF-8 sequence it may end in.</summary>

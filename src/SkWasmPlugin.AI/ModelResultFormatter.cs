@@ -18,11 +18,22 @@ public static class ModelResultFormatter
             ["stderr"] = HeadTail(result.Stderr, maxChars / 2),
             ["durationMs"] = result.DurationMs,
         };
+        if (result.Result is not null) json["result"] = result.Result;
         if (result.SessionId is not null) json["sessionId"] = result.SessionId;
         if (result.StdoutTruncated || result.Stdout.Length > maxChars) json["stdoutTruncated"] = true;
         if (result.StderrTruncated || result.Stderr.Length > maxChars / 2) json["stderrTruncated"] = true;
         if (result.Guidance is { } g) json["guidance"] = JsonSerializer.SerializeToNode(g, SandboxJson.TypeInfo<ErrorGuidance>());
         if (result.FuelAnalysis is { } f) json["fuelAnalysis"] = JsonSerializer.SerializeToNode(f, SandboxJson.TypeInfo<FuelAnalysis>());
+        if (result.PeakMemoryBytes > 0) json["peakMemoryBytes"] = result.PeakMemoryBytes;
+        if (result.Files.Count > 0)
+        {
+            json["files"] = new JsonArray([.. result.Files.Select(f => (JsonNode)new JsonObject
+            {
+                ["path"] = f.Path, ["size"] = f.Size, ["mediaType"] = f.MediaType,
+                ["change"] = JsonNamingPolicy.CamelCase.ConvertName(f.Change.ToString()),
+            })]);
+            if (result.FilesTruncated) json["filesTruncated"] = true;
+        }
         if (result.Notes.Count > 0) json["notes"] = Strings(result.Notes);
         return json;
     }

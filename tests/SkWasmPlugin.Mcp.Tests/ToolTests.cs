@@ -43,6 +43,22 @@ public sealed class ToolTests(McpFixture fixture)
     }
 
     [Fact]
+    public async Task AChartComesBackAsAnImageContentBlock()
+    {
+        var result = await fixture.Stdio.CallToolAsync(ToolDescriptions.ExecuteCodeName, new Dictionary<string, object?>
+        {
+            ["language"] = "python",
+            ["code"] = "import pygal\nc = pygal.Pie(width=300, height=200)\nc.add('a', 2)\nc.add('b', 1)\nc.render_to_file('pie.svg')\n21 * 2",
+        });
+        Assert.NotEqual(true, result.IsError);
+        Assert.Equal("42", result.Structured().GetProperty("result").GetString());
+        var image = Assert.Single(result.Content.OfType<ImageContentBlock>());
+        Assert.Equal("image/png", image.MimeType);
+        Assert.True(image.DecodedData.Span.StartsWith(new byte[] { 0x89, 0x50, 0x4E, 0x47 }));
+        Assert.Contains(result.Structured().GetProperty("files").EnumerateArray(), f => f.GetProperty("path").GetString() == "pie.svg");
+    }
+
+    [Fact]
     public async Task RunsJavaScriptOverHttp()
     {
         await using var client = await fixture.ConnectHttpAsync();

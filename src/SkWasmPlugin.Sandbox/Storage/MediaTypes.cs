@@ -3,10 +3,10 @@ using System.Text;
 namespace SkWasmPlugin.Sandbox.Hosting;
 
 /// <summary>The media type of a workspace file: by its first bytes where the format says so, else by its extension.</summary>
-internal static class MediaTypes
+public static class MediaTypes
 {
     /// <summary>Bytes read from the start of a file to decide.</summary>
-    internal const int SniffBytes = 512;
+    public const int SniffBytes = 512;
 
     public const string Png = "image/png", Jpeg = "image/jpeg", Gif = "image/gif", Svg = "image/svg+xml";
 
