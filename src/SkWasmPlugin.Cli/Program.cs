@@ -142,13 +142,19 @@ namespace SkWasmPlugin.Cli
         public static void Print(ExecutionResult result)
         {
             Console.Out.Write(result.Stdout);
+            // The last expression's value, as a REPL shows it, on its own line after what the program printed.
+            if (result.Result is { } value)
+                Console.Out.Write((result.Stdout.Length > 0 && !result.Stdout.EndsWith('\n') ? "\n" : "") + "Out: " + value + "\n");
             Console.Out.Flush();
             Console.Error.Write(result.Stderr);
             var err = CliSandbox.Stderr;
             string colour = result.IsSuccess ? "green" : "red";
             var fuel = result.FuelAnalysis;
             err.MarkupLine($"[{colour}]{result.Outcome}[/] [grey]· {result.DurationMs:0.###} ms · fuel {result.FuelConsumed:N0} of {result.FuelBudget:N0}"
-                + (fuel is null ? "" : $" ({fuel.UtilizationPercent}%, {fuel.Status.ToString().ToLowerInvariant()})") + "[/]");
+                + (fuel is null ? "" : $" ({fuel.UtilizationPercent}%, {fuel.Status.ToString().ToLowerInvariant()})")
+                + $" · memory {result.PeakMemoryBytes / (1024.0 * 1024):0.#} MB[/]");
+            foreach (var file in result.Files)
+                err.MarkupLine($"[blue]{(file.Shown ? "shown" : file.Change.ToString().ToLowerInvariant())}:[/] {Markup.Escape(file.Path)} [grey]({Markup.Escape(file.MediaType)}, {file.Size:N0} bytes)[/]");
             if (result.StdoutTruncated || result.StderrTruncated) err.MarkupLine("[yellow]output truncated at the limit[/]");
             if (result.Guidance is { } g)
             {

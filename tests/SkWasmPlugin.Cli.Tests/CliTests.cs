@@ -56,6 +56,30 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task The_last_expression_is_shown_as_Out_and_the_files_the_run_made_are_named()
+    {
+        var (code, stdout, stderr) = await Skwasm(null, "run", "-l", "python", "-c",
+            "import sandbox_utils as su\nprint('hi', end='')\nopen('table.csv', 'w').write('a\\n1\\n')\nsu.show('<svg xmlns=\"http://www.w3.org/2000/svg\"/>')\nsorted([3, 1, 2])");
+        Assert.Equal(0, code);
+        Assert.Equal("hi\nOut: [1, 2, 3]\n", stdout);
+        Assert.Contains("created: table.csv (text/csv, 4 bytes)", stderr);
+        Assert.Contains("shown: .skwasm/show/001.svg (image/svg+xml, 41 bytes)", stderr);
+        Assert.Matches(@"memory \d+(\.\d)? MB", stderr);
+
+        var (_, json, _) = await Skwasm(null, "run", "-l", "js", "-c", "fs.writeFileSync('a.txt', 'x'); [1, 2]", "--json");
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        Assert.Equal("[ 1, 2 ]", root.GetProperty("result").GetString());
+        Assert.True(root.GetProperty("peakMemoryBytes").GetInt64() > 0);
+        var file = Assert.Single(root.GetProperty("files").EnumerateArray());
+        Assert.Equal("a.txt", file.GetProperty("path").GetString());
+        Assert.Equal("created", file.GetProperty("change").GetString());
+        Assert.Equal("text/plain", file.GetProperty("mediaType").GetString());
+        Assert.False(file.GetProperty("shown").GetBoolean());
+        Assert.False(file.TryGetProperty("content", out _));
+    }
+
+    [Fact]
     public async Task A_session_keeps_variables_between_invocations()
     {
         Assert.Equal(0, (await Skwasm(null, "run", "-l", "py", "-c", "x = 41", "--session", "demo")).Code);
