@@ -70,3 +70,31 @@ public sealed class SemanticKernelTests(SandboxFixture fixture)
         Assert.Equal(SkWasmPlugin.AI.ToolDescriptions.ExecutePython, plugin["execute_python"].Description);
     }
 }
+
+[Collection(SandboxCollection.Name)]
+public sealed class SemanticKernelImageTests(SandboxFixture fixture)
+{
+    [Fact]
+    public async Task A_chart_reaches_the_model_as_image_content_through_kernel_function_calling()
+    {
+        var scripted = new ScriptedChatClient()
+            .CallTool("CodeInterpreter_execute_python", new Dictionary<string, object?>
+            {
+                ["code"] = "import pygal\nc = pygal.Bar(width=300, height=200)\nc.add('x', [1, 3, 2])\nc.render_to_file('bars.svg')",
+            })
+            .Reply("Done.");
+        var builder = Kernel.CreateBuilder();
+        builder.Services.AddSingleton<IChatClient>(new ChatClientBuilder(scripted).UseKernelFunctionInvocation().Build());
+        var kernel = builder.Build();
+        kernel.Plugins.AddWasmCodeInterpreter(fixture.Sandbox);
+
+        await kernel.InvokePromptAsync("Chart it.", new KernelArguments(new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() }));
+
+        var result = scripted.Requests[1].Messages.SelectMany(m => m.Contents).OfType<Microsoft.Extensions.AI.FunctionResultContent>().Single();
+        var contents = Assert.IsAssignableFrom<IEnumerable<AIContent>>(result.Result).ToList();
+        var image = contents.OfType<DataContent>().Single();
+        Assert.Equal("image/png", image.MediaType);
+        Assert.True(image.Data.Span.StartsWith(new byte[] { 0x89, 0x50, 0x4E, 0x47 }));
+        Assert.Contains("\"outcome\":\"success\"", contents.OfType<Microsoft.Extensions.AI.TextContent>().Single().Text);
+    }
+}
