@@ -54,6 +54,17 @@ public sealed class McpClientIsolation
     public string PrincipalOf(string client) =>
         !Enabled ? LocalClient : _clients.TryGetValue(client, out var state) ? state.Principal : "anonymous";
 
+    /// <summary>
+    /// The sessions the client may see: those it created, or, when isolation is off (stdio: one client), every session of
+    /// <paramref name="sessions"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> VisibleSessionsAsync(string client, ISessionManager sessions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        if (!Enabled) return [.. (await sessions.ListAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.Id)];
+        return _clients.TryGetValue(client, out var state) ? [.. state.Owned.Keys.Order(StringComparer.Ordinal)] : [];
+    }
+
     /// <summary>Whether the client may use the session (always, when isolation is off).</summary>
     public bool MayUse(string client, string sessionId) =>
         !Enabled || (_clients.TryGetValue(client, out var state) && state.Owned.ContainsKey(sessionId));

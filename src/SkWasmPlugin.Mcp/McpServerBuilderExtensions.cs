@@ -31,6 +31,11 @@ public static class McpServerBuilderExtensions
             services.AddSingleton<McpServerTool>(sp => new SandboxMcpTool(
                 sp.GetRequiredService<WasmSandboxToolSet>()[name], sp.GetRequiredService<McpClientIsolation>()));
         }
+        // Session files as resources: list and read them from any MCP client.
+        services.TryAddSingleton<SessionFileResources>();
+        builder.WithListResourceTemplatesHandler((request, ct) => request.Services!.GetRequiredService<SessionFileResources>().ListTemplatesAsync(request, ct));
+        builder.WithListResourcesHandler((request, ct) => request.Services!.GetRequiredService<SessionFileResources>().ListAsync(request, ct));
+        builder.WithReadResourceHandler((request, ct) => request.Services!.GetRequiredService<SessionFileResources>().ReadAsync(request, ct));
         return builder;
     }
 }

@@ -9,8 +9,9 @@ namespace SkWasmPlugin.Mcp;
 /// <summary>
 /// One tool of the sandbox's tool set (<see cref="WasmSandboxTools"/>) as an MCP tool: the same name, description and
 /// input schema; the typed result becomes a <see cref="CallToolResult"/> here (the JSON as text and structured content,
-/// one <see cref="ImageContentBlock"/> per image, tool errors marked <see cref="CallToolResult.IsError"/>). Where the
-/// transport identifies clients (HTTP), a client can only use the sandbox sessions it created, within its principal's
+/// one <see cref="ImageContentBlock"/> per image, tool errors marked <see cref="CallToolResult.IsError"/>), and the
+/// files a session run made become resource links. Where the transport identifies clients (HTTP), a client can only use
+/// the sandbox sessions it created, within its principal's
 /// limits on sessions and running executions.
 /// </summary>
 public sealed class SandboxMcpTool : McpServerTool
@@ -102,6 +103,17 @@ public sealed class SandboxMcpTool : McpServerTool
         ArgumentNullException.ThrowIfNull(result);
         List<ContentBlock> content = [new TextContentBlock { Text = result.Json }];
         foreach (var image in result.Images) content.Add(ImageContentBlock.FromBytes(image.Data, image.MediaType));
+        // The files a session run made stay in its workspace: a link each, readable as a resource (SessionFileResources).
+        if (result.Execution is { SessionId: { } session } execution)
+        {
+            foreach (var file in execution.Files)
+            {
+                content.Add(new ResourceLinkBlock
+                {
+                    Uri = SessionFileResources.UriOf(session, file.Path), Name = file.Path, MimeType = file.MediaType, Size = file.Size,
+                });
+            }
+        }
         return new CallToolResult { Content = content, StructuredContent = result.Value, IsError = result.IsError };
     }
 
