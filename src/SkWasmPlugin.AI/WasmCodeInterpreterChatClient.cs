@@ -94,7 +94,7 @@ public sealed class WasmCodeInterpreterChatClient : DelegatingChatClient
     private ChatOptions Bind(ChatOptions options, HostedCodeInterpreterTool hosted, string session)
     {
         var bound = options.Clone();
-        bound.Tools = [.. options.Tools!.Where(t => !ReferenceEquals(t, hosted)), .. BoundTools.Select(name => new SessionBoundTool(_tools[name], session))];
+        bound.Tools = [.. options.Tools!.Where(t => !ReferenceEquals(t, hosted)), .. _tools.ForSession(session, BoundTools)];
         return bound;
     }
 

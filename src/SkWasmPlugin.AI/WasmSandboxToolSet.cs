@@ -20,6 +20,19 @@ public sealed class WasmSandboxToolSet(IReadOnlyList<SandboxTool> tools) : IRead
     /// <inheritdoc />
     public int Count => tools.Count;
 
+    /// <summary>
+    /// The tools that work in a session, fixed to <paramref name="sessionId"/>: without a <c>sessionId</c> parameter, so a
+    /// model given them can reach no other session (create_session and destroy_session are left out). With
+    /// <paramref name="names"/>, only those tools.
+    /// </summary>
+    public IReadOnlyList<AIFunction> ForSession(string sessionId, params string[] names)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sessionId);
+        return [.. tools
+            .Where(t => t.TakesSessionId && t.Name != ToolDescriptions.DestroySessionName && (names.Length == 0 || names.Contains(t.Name)))
+            .Select(t => new SessionBoundTool(t, sessionId))];
+    }
+
     /// <summary>The tools as M.E.AI tools, e.g. for <c>ChatOptions.Tools</c>.</summary>
     public IList<AITool> AsAITools() => [.. tools];
 
