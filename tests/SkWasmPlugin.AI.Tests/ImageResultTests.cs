@@ -84,6 +84,30 @@ public sealed class ImageResultTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task Caps_hold_against_a_huge_svg_and_thousands_of_files()
+    {
+        var tools = WasmSandboxTools.Create(fixture.Sandbox);
+        var big = await tools["execute_code"].InvokeToolAsync(new AIFunctionArguments(new Dictionary<string, object?>
+        {
+            ["language"] = "python",
+            ["code"] = "body = '<rect width=\"1\" height=\"1\"/>' * 700000\nopen('huge.svg', 'w').write('<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">' + body + '</svg>')",
+            ["memoryMb"] = 256,
+        }));
+        Assert.Equal("success", big.Value.GetProperty("outcome").GetString());
+        Assert.Empty(big.Images);
+        Assert.Contains(big.Value.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("huge.svg"));
+
+        var many = await tools["execute_python"].InvokeToolAsync(new AIFunctionArguments(new Dictionary<string, object?>
+        {
+            ["code"] = "for i in range(900):\n    open(f'f{i}.svg', 'w').write('<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"/>')",
+        }));
+        Assert.True(many.Value.GetProperty("filesTruncated").GetBoolean());
+        Assert.Equal(100, many.Value.GetProperty("files").GetArrayLength());
+        Assert.Equal(4, many.Images.Count);
+        Assert.True(many.Json.Length < 64 * 1024, $"{many.Json.Length} characters");
+    }
+
+    [Fact]
     public async Task The_last_expression_and_peak_memory_are_in_the_tool_json()
     {
         var tools = WasmSandboxTools.Create(fixture.Sandbox);
