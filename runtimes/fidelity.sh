@@ -32,7 +32,10 @@ declare -A FILES=(
 # the workspace (/app, first on sys.path) instead of the zip; the selected modules need none.
 EXTRA_STDLIB=()
 # Modules that need more than the default fuel. The host caps one call at 50 G fuel, so a heavy module
-# is cut into parts (contiguous slices of its tests, run one call each in the same session).
+# is cut into parts (contiguous slices of its tests, run one call each in the same session): a module whose run
+# runs out of fuel or time is run again in twice as many parts, up to MAX_PARTS, by itself. PARTS_FOR only saves
+# those first tries for modules known to be heavy.
+MAX_PARTS="${FIDELITY_MAX_PARTS:-32}"
 declare -A FUEL_FOR=()
 declare -A PARTS_FOR=(
   [test_statistics]=8
@@ -91,12 +94,39 @@ while pending:
                     (shutil.copytree if os.path.isdir(found) else shutil.copy)(found, target)
                     pending += [target] if target.endswith(".py") else [os.path.join(r, f) for r, _, fs in os.walk(target) for f in fs if f.endswith(".py")]
 PY
+  # Data files and folders of Lib/test the copied tests name in a string literal ('data', 'test_difflib_expect.html',
+  # 'decimaltestdata', …), at most 64 MB in all.
+  /usr/bin/python3 - "$LIB/test" "$ws/test" <<'PY'
+import ast, os, shutil, sys
+src, dst = sys.argv[1:]
+entries = {e for e in os.listdir(src) if not e.endswith(".py") and e not in ("__pycache__", "support", "libregrtest")}
+named = set()
+for root, _, files in os.walk(dst):
+    for f in files:
+        if f.endswith(".py"):
+            try:
+                tree = ast.parse(open(os.path.join(root, f), encoding="utf-8", errors="replace").read())
+            except SyntaxError:
+                continue
+            named |= {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value in entries}
+def size(path):
+    return os.path.getsize(path) if os.path.isfile(path) else sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(path) for f in fs)
+budget = 64 * 1024 * 1024
+for name in sorted(named):
+    found, target = os.path.join(src, name), os.path.join(dst, name)
+    if os.path.exists(target) or size(found) > budget:
+        continue
+    budget -= size(found)
+    (shutil.copytree if os.path.isdir(found) else shutil.copy)(found, target)
+PY
   for f in "${EXTRA_STDLIB[@]}"; do cp -r "$LIB/$f" "$ws/"; done
   [ -d "$SCRIPTS/shims/$m" ] && cp -r "$SCRIPTS/shims/$m/." "$ws/"
   fuel="${FUEL_FOR[$m]:-$FUEL}"
   find "$ws" -name __pycache__ -prune -exec rm -rf {} +
   parts="${PARTS_FOR[$m]:-1}"
+  while :; do
   rm -f "$FID/results/$m".*
+  starved=0
   for ((part = 0; part < parts; part++)); do
     tag="$m.part$part"
     { echo "MODULE = \"test.$m\"; PART = $part; PARTS = $parts"; cat "$SCRIPTS/driver.py"; } > "$FID/driver-$tag.py"
@@ -116,6 +146,15 @@ try:
 except Exception as e:
     print(f"  exit {sys.argv[2]}, no JSON result ({e})")
 PY
+    grep -qE '"outcome": *"(fuelExhausted|timedOut)"' "$FID/results/$tag.cli.json" 2>/dev/null && starved=1
+  done
+  # The parts run again in the same session: a slice imports its module afresh, and nothing else it ran is kept.
+  if [ "$starved" = 1 ] && [ "$parts" -lt "$MAX_PARTS" ]; then
+    parts=$((parts * 2))
+    log "$m: a part ran out of fuel or time; again in $parts parts"
+    continue
+  fi
+  break
   done
   # The same driver on the build machine's native python3.11 (Debian's 3.11.2, same sources), for the
   # skip counts a native run has; it writes nothing into the sandbox's results.

@@ -14,9 +14,6 @@ RULES = [
      "WASI preview 1 has no POSIX advisory file locks, so SQLite's WASI build locks files with dot-files, "
      "which cannot share: a second connection cannot read while another holds a write transaction "
      "(with fcntl locks the reader would get a SHARED lock)."),
-    (r"test_contextlib|test_difflib", r".", r"No such file or directory: '(/app/test/data|test_difflib_expect\.html)'",
-     "fidelity.sh", "The test reads a data file of Lib/test that fidelity.sh does not copy into the workspace yet "
-     "(it copies the test modules a module imports, not the data files it opens); not a sandbox difference."),
     (r"test_uuid", r"arp_getnode", r"gethostname", "WASI limitation",
      "WASI has no host name: the socket module of CPython's WASI build has no gethostname()."),
 ]
@@ -149,8 +146,9 @@ def main(results, out, cli, *modules):
     L.append("Written by `runtimes/fidelity.sh` (scripts in `runtimes/python/fidelity/`). Each module of CPython "
              "3.11's regression suite (`Lib/test` of the same Debian `python3.11` source package the runtime is "
              "built from) runs inside the sandbox through the `skwasm` CLI, in its own session: the test files are "
-             "copied into the session's workspace (`/app`), a driver runs the module with `unittest` and records "
-             "every test's outcome. Resources as in a default `python -m test` run (`-u none`: tests needing the "
+             "copied into the session's workspace (`/app`) with the test modules they import and the data files of "
+             "`Lib/test` they name, a driver runs the module with `unittest` and records every test's outcome; a "
+             "module that runs out of fuel or time is run again in twice as many parts (\"calls\"), by itself. Resources as in a default `python -m test` run (`-u none`: tests needing the "
              "`cpu`, `decimal`, `network`… resources, and big-memory tests, are skipped as they are natively).\n")
     L.append("Pass % = passed / (run − skipped). A test with several failing subtests counts once. \"calls\" = "
              "sandbox calls the module needed; \"skipped natively\" = skips when the same driver runs the same "
