@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -57,10 +58,63 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     }
 
     /// <inheritdoc />
-    public async Task<ExecutionResult> ExecuteAsync(ExecutionRequest request, CancellationToken cancellationToken = default)
+    public Task<ExecutionResult> ExecuteAsync(ExecutionRequest request, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         Validate(request);
+        return RunAsync(request, null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Output arrives while the program runs, through a bounded channel; the guest never waits for a slow consumer
+    /// (what the channel cannot take is joined and kept in order until it can), and what streams is what the caps let
+    /// through, so memory stays bounded by the output limits. Invalid requests throw here, before anything runs. When
+    /// the host adds a note to stderr (why a limit stopped the program), it comes as the last stderr chunk.
+    /// </remarks>
+    public IAsyncEnumerable<ExecutionEvent> ExecuteStreamingAsync(ExecutionRequest request, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        Validate(request);
+        return StreamAsync(request, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<ExecutionEvent> StreamAsync(ExecutionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var output = new OutputForwarder();
+        var run = RunAsync(request, output, stop.Token);
+        try
+        {
+            await foreach (var chunk in output.ReadAllAsync(stop.Token).ConfigureAwait(false)) yield return chunk;
+            var result = await run.ConfigureAwait(false);
+            if (result.Stderr.Length > output.StderrChars)
+                yield return new OutputChunk(OutputStream.Stderr, result.Stderr[output.StderrChars..]);
+            yield return new ExecutionCompleted(result);
+        }
+        finally
+        {
+            // The consumer stopped early (break, dispose, cancellation): the run ends too, before the enumerator does,
+            // so no guest is left running for nobody.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await ((Task)run).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task<ExecutionResult> RunAsync(ExecutionRequest request, OutputForwarder? output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunCoreAsync(request, output, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            output?.Complete();
+        }
+    }
+
+    private async Task<ExecutionResult> RunCoreAsync(ExecutionRequest request, OutputForwarder? output, CancellationToken cancellationToken)
+    {
         var clock = Stopwatch.StartNew();
         using var activity = SandboxTelemetry.Source.StartActivity("skwasm.execute");
         activity?.SetTag("skwasm.language", request.Language.Name());
@@ -80,13 +134,13 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
                 // slot warm instead of taking a cold one, whose pages would all fault in again.
                 if (_firstDrops[(int)request.Language] is { IsCompleted: false } drop)
                     await drop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                raw = await Task.Run(() => RunStateless(request, flags, limits, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                raw = await Task.Run(() => RunStateless(request, flags, limits, output, cancellationToken), CancellationToken.None).ConfigureAwait(false);
             }
             else
             {
                 EffectiveLimits? resolved = null;
                 (raw, notes, _) = await Task.Run(() => _sessions.ExecuteAsync(request.SessionId, request.Language, request.Code, request.Stdin, flags,
-                    record => resolved = _options.Resolve(Merge(record.Limits, request.Limits)), cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                    record => resolved = _options.Resolve(Merge(record.Limits, request.Limits)), cancellationToken, output), CancellationToken.None).ConfigureAwait(false);
                 limits = resolved!;
             }
         }
@@ -103,7 +157,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         return result;
     }
 
-    private RawExecution RunStateless(ExecutionRequest request, int flags, EffectiveLimits limits, CancellationToken cancellationToken)
+    private RawExecution RunStateless(ExecutionRequest request, int flags, EffectiveLimits limits, OutputForwarder? output, CancellationToken cancellationToken)
     {
         var runtime = _catalog.Get(request.Language);
         int lang = (int)request.Language;
@@ -114,7 +168,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         {
             var quota = new Hosting.WorkspaceQuota(workspace, _options.Sessions.DefaultMaxWorkspaceBytes, _options.Sessions.DefaultMaxFiles);
             instance = runtime.NewInstance(workspace, quota);
-            var raw = instance.Execute(request.Code, request.Stdin, flags, limits, cancellationToken);
+            var raw = instance.Execute(request.Code, request.Stdin, flags, limits, cancellationToken, output);
             // The folder started empty, so everything in it now is new; read before it is deleted (images whole).
             return instance.Files.Changes == 0 ? raw
                 : raw with { Files = WorkspaceScan.Compare(WorkspaceScan.Empty, WorkspaceScan.Take(workspace), workspace) };
