@@ -105,6 +105,39 @@ public sealed class CliTests : IDisposable
         Assert.Equal("7\n", (await Skwasm("print(3 + 4)", "run", "-", "--lang", "py")).Stdout);
     }
 
+    [Fact]
+    public async Task Streamed_output_keeps_both_streams_whole_and_the_summary_comes_after_them()
+    {
+        var (code, stdout, stderr) = await Skwasm(null, "run", "-l", "py", "-c",
+            "import sys\nprint('a')\nprint('b', file=sys.stderr)\nprint('c')\n1/0");
+        Assert.Equal(1, code);
+        Assert.Equal("a\nc\n", stdout);
+        Assert.StartsWith("b\n", stderr);
+        int traceback = stderr.IndexOf("ZeroDivisionError: division by zero", StringComparison.Ordinal);
+        int summary = stderr.IndexOf("Error ·", StringComparison.Ordinal);
+        Assert.True(traceback > 0 && summary > traceback, stderr);
+
+        var js = await Skwasm(null, "run", "-l", "js", "-c", "for (let i = 0; i < 3; i++) console.log('line', i);");
+        Assert.Equal("line 0\nline 1\nline 2\n", js.Stdout);
+    }
+
+    [Fact]
+    public async Task Piped_output_is_not_wrapped_at_80_columns()
+    {
+        string name = "a_variable_whose_name_is_long_enough_to_wrap_" + new string('x', 120);
+        var (code, _, stderr) = await Skwasm(null, "run", "-l", "py", "-c", $"print({name})");
+        Assert.Equal(1, code);
+        string fix = Assert.Single(stderr.Split('\n'), l => l.StartsWith("fix:", StringComparison.Ordinal));
+        Assert.Contains($"'{name}' is not defined at line 1.", fix);
+        Assert.True(fix.Length > 200, fix);
+
+        string session = "session-with-a-long-id-" + new string('7', 41); // 64 characters: with the table's other columns, past 80
+        Assert.Equal(0, (await Skwasm(null, "run", "-l", "py", "-c", "x = 1", "--session", session)).Code);
+        var (listCode, list, _) = await Skwasm(null, "session", "list");
+        Assert.Equal(0, listCode);
+        Assert.Contains(session, list);
+    }
+
     [Theory]
     [InlineData("run")]
     [InlineData("run", "--code", "x")]
