@@ -73,14 +73,17 @@ internal sealed class GuestRuntime : IDisposable
             : host.Cache.LoadCopy(host.Sessions.Engine, language.Name(), _module, wasmSha));
         string layout = string.Join(";", mounts.Select(m => m.GuestPath));
         BuildKey = wasmSha + "|" + layout;
-        string? snapshotFile = host.Cache.Directory is { } cacheDir
-            ? Path.Combine(cacheDir, $"{language.Name()}-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{ModuleCache.WasmtimeVersion}|{BuildKey}|{InitFuel}|{MountFingerprint(mounts)}|started-2")))[..32]}.started")
-            : null;
+        string? snapshotFile = host.Cache.Directory is { } cacheDir ? StartedImagePath(cacheDir, language, wasmSha, mounts) : null;
+        if (snapshotFile is not null) host.Cache.MarkUsed(snapshotFile);
 
-        if (snapshotFile is not null && TryReadStarted(snapshotFile, host.Options.MaxMemoryBytes) is { } cached)
+        var cached = snapshotFile is null ? null : TryReadStarted(snapshotFile, host.Options.MaxMemoryBytes);
+        // Another process may be starting this very runtime: wait for its image rather than start it a second time.
+        using var held = snapshotFile is not null && cached is null ? CacheLock.TryAcquire(snapshotFile, CacheLock.DefaultWait) : null;
+        if (held is not null) cached = TryReadStarted(snapshotFile!, host.Options.MaxMemoryBytes);
+        if (cached is { } image)
         {
             // Another process already started this exact runtime: reuse its start-up image, no instance needed.
-            (StartedImage, InterruptPlan, StartupFuel) = cached;
+            (StartedImage, InterruptPlan, StartupFuel) = image;
         }
         else
         {
@@ -107,6 +110,17 @@ internal sealed class GuestRuntime : IDisposable
     }
 
     private readonly string _scratchRoot;
+
+    /// <summary>
+    /// The cached start-up image's file: keyed by Wasmtime, the runtime build and mount layout, the start-up's fuel,
+    /// what start-up reads from the mounts, and the form of the image.
+    /// </summary>
+    internal static string StartedImagePath(string cacheDir, Language language, string wasmSha, IReadOnlyList<Mount> mounts)
+    {
+        string buildKey = wasmSha + "|" + string.Join(";", mounts.Select(m => m.GuestPath));
+        string key = $"{ModuleCache.WasmtimeVersion}|{buildKey}|{InitFuel}|{MountFingerprint(mounts)}|started-2";
+        return Path.Combine(cacheDir, $"{language.Name()}-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..32]}.started");
+    }
 
     /// <summary>
     /// Makes the started interpreter's stdout line-buffered (a setting the start-up image keeps), as QuickJS's driver
