@@ -9,7 +9,7 @@ using Spectre.Console;
 var root = new RootCommand("Run Python and JavaScript in the SkWasmPlugin WebAssembly sandbox.");
 var storeOption = new Option<string?>("--store")
 {
-    Description = "Folder for sessions (default: $SKWASM_HOME/sessions or a folder under local app data).",
+    Description = "Folder for sessions (default: the CLI's own store, $SKWASM_HOME/sessions/skwasm, or skwasm/sessions/skwasm under local app data).",
     Recursive = true,
 };
 root.Options.Add(storeOption);
@@ -45,7 +45,9 @@ namespace SkWasmPlugin.Cli
             UsePoolingAllocator = false,
             Sessions = new SessionManagerOptions
             {
-                StoragePath = store ?? LocalWorkspaceStorage.DefaultRoot(),
+                // The CLI's own store, whatever the entry assembly is called when it is hosted: other apps' sessions stay theirs.
+                ApplicationName = "skwasm",
+                StoragePath = store ?? LocalWorkspaceStorage.DefaultRoot("skwasm"),
                 CheckpointDelay = TimeSpan.Zero, // one call per process: checkpoint before exiting
             },
         });

@@ -8,6 +8,18 @@ public sealed class CliTests : IDisposable
 {
     private readonly string _home = Path.Combine(Path.GetTempPath(), "skwasm-cli-tests-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>
+    /// SKWASM_HOME moves the module cache too, so each test's fresh home would compile Python again (seconds per
+    /// process): the homes share one cache folder through a link, as processes of one user share theirs.
+    /// </summary>
+    public CliTests()
+    {
+        string shared = Path.Combine(Path.GetTempPath(), "skwasm-cli-test-modules");
+        Directory.CreateDirectory(shared);
+        Directory.CreateDirectory(_home);
+        Directory.CreateSymbolicLink(Path.Combine(_home, "modules"), shared);
+    }
+
     private async Task<(int Code, string Stdout, string Stderr)> Skwasm(string? stdin, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
@@ -91,6 +103,26 @@ public sealed class CliTests : IDisposable
         Assert.Contains("demo", list);
         Assert.Equal(0, (await Skwasm(null, "session", "destroy", "demo")).Code);
         Assert.Equal(2, (await Skwasm(null, "session", "destroy", "demo")).Code);
+    }
+
+    [Fact]
+    public async Task Session_list_shows_the_CLI_store_only_and_not_another_application_s_sessions()
+    {
+        Assert.Equal(0, (await Skwasm(null, "run", "-l", "py", "-c", "x = 1", "--session", "mine")).Code);
+        Assert.Equal(0, (await Skwasm(null, "run", "-l", "py", "-c", "x = 2", "--session", "theirs")).Code);
+        string store = Path.Combine(_home, "sessions", "skwasm");
+        Assert.True(Directory.Exists(Path.Combine(store, "mine")));
+        // Another application's store under the same root: moved there, the session is that app's, not the CLI's.
+        string other = Path.Combine(_home, "sessions", "some-other-app");
+        Directory.CreateDirectory(other);
+        Directory.Move(Path.Combine(store, "theirs"), Path.Combine(other, "theirs"));
+
+        var (_, list, _) = await Skwasm(null, "session", "list");
+        Assert.Contains("mine", list);
+        Assert.DoesNotContain("theirs", list);
+        Assert.Equal(2, (await Skwasm(null, "session", "destroy", "theirs")).Code);
+        Assert.True(Directory.Exists(Path.Combine(other, "theirs")));
+        Assert.Contains("theirs", (await Skwasm(null, "--store", other, "session", "list")).Stdout);
     }
 
     [Fact]
