@@ -12,6 +12,8 @@ namespace SkWasmPlugin.Sandbox;
 /// <summary>
 /// The Wasmtime-backed <see cref="ICodeSandbox"/>: one engine per instance of this class (register it as a
 /// singleton), runtimes started once, sessions kept in <see cref="IWorkspaceStorage"/>.
+/// A little over 300 lines: the public surface of the sandbox (a call, its streamed form, validation, description) is
+/// read in one place; the work behind each is in its own type.
 /// </summary>
 public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposable
 {

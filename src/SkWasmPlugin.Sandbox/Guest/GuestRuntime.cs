@@ -24,6 +24,8 @@ internal sealed record Mount(string HostPath, string GuestPath, bool ReadAtStart
 /// <summary>
 /// One language runtime: its compiled module, its read-only mounts, and the memory image of an interpreter
 /// that has already started (taken once per process), from which every new interpreter is restored.
+/// Over 300 lines because the start-up image's cache (its key, lock, stored form) lives with the start-up it caches;
+/// moving it to its own type beside ModuleCache is open work.
 /// </summary>
 internal sealed class GuestRuntime : IDisposable
 {
