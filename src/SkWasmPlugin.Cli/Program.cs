@@ -9,7 +9,7 @@ using Spectre.Console;
 var root = new RootCommand("Run Python and JavaScript in the SkWasmPlugin WebAssembly sandbox.");
 var storeOption = new Option<string?>("--store")
 {
-    Description = "Folder for sessions (default: $SKWASM_HOME/sessions or a folder under local app data).",
+    Description = "Folder for sessions (default: the CLI's own store, $SKWASM_HOME/sessions/skwasm, or skwasm/sessions/skwasm under local app data).",
     Recursive = true,
 };
 root.Options.Add(storeOption);
@@ -45,18 +45,12 @@ namespace SkWasmPlugin.Cli
             UsePoolingAllocator = false,
             Sessions = new SessionManagerOptions
             {
-                StoragePath = store ?? LocalWorkspaceStorage.DefaultRoot(),
+                // The CLI's own store, whatever the entry assembly is called when it is hosted: other apps' sessions stay theirs.
+                ApplicationName = "skwasm",
+                StoragePath = store ?? LocalWorkspaceStorage.DefaultRoot("skwasm"),
                 CheckpointDelay = TimeSpan.Zero, // one call per process: checkpoint before exiting
             },
         });
-
-        private static readonly Lazy<IAnsiConsole> s_stderr = new(() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }));
-
-        /// <summary>The styled console for summaries on stderr (set up on first use: terminal detection takes milliseconds).</summary>
-        public static IAnsiConsole Stderr => s_stderr.Value;
-
-        /// <summary>Sets <see cref="Stderr"/> up on another core while the program runs, off the path to the summary line.</summary>
-        public static void PrepareStderr() => ThreadPool.UnsafeQueueUserWorkItem(static _ => _ = s_stderr.Value, (object?)null, preferLocal: false);
     }
 
     internal static class RunCommand
@@ -101,23 +95,33 @@ namespace SkWasmPlugin.Cli
                     Timeout = parse.GetValue(timeout) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
                 };
 
-                if (!parse.GetValue(json)) CliSandbox.PrepareStderr();
+                if (!parse.GetValue(json)) CliConsole.PrepareStderr();
                 await using var sandbox = CliSandbox.Create(parse.GetValue(store));
                 string? sessionId = parse.GetValue(session);
                 if (sessionId is not null)
                     await sandbox.Sessions.CreateAsync(new SessionOptions { Id = sessionId }, cancellationToken);
-                var result = await sandbox.ExecuteAsync(new ExecutionRequest(language, text)
+                var request = new ExecutionRequest(language, text)
                 {
                     Stdin = input,
                     Limits = limits,
                     SessionId = sessionId,
                     JavaScriptModule = parse.GetValue(module),
-                }, cancellationToken);
-                await sandbox.Sessions.FlushAsync(cancellationToken);
-
-                if (parse.GetValue(json)) Console.Out.WriteLine(SandboxJson.Serialize(result, indented: true));
-                else ResultPrinter.Print(result);
-                return result.IsSuccess ? 0 : 1;
+                };
+                if (parse.GetValue(json))
+                {
+                    var result = await sandbox.ExecuteAsync(request, cancellationToken);
+                    await sandbox.Sessions.FlushAsync(cancellationToken);
+                    Console.Out.WriteLine(SandboxJson.Serialize(result, indented: true));
+                    return result.IsSuccess ? 0 : 1;
+                }
+                else
+                {
+                    // For people: output as the program writes it, the summary once it ends.
+                    var result = await ResultPrinter.StreamAsync(sandbox.ExecuteStreamingAsync(request, cancellationToken));
+                    await sandbox.Sessions.FlushAsync(cancellationToken);
+                    ResultPrinter.PrintSummary(result);
+                    return result.IsSuccess ? 0 : 1;
+                }
             });
             return command;
         }
@@ -139,15 +143,37 @@ namespace SkWasmPlugin.Cli
 
     internal static class ResultPrinter
     {
-        public static void Print(ExecutionResult result)
+        /// <summary>Writes each chunk to this process's stdout or stderr as it comes; returns the result.</summary>
+        public static async Task<ExecutionResult> StreamAsync(IAsyncEnumerable<ExecutionEvent> events)
         {
-            Console.Out.Write(result.Stdout);
+            await foreach (var e in events)
+            {
+                switch (e)
+                {
+                    case OutputChunk { Stream: OutputStream.Stdout } chunk:
+                        Console.Out.Write(chunk.Text);
+                        Console.Out.Flush();
+                        break;
+                    case OutputChunk chunk:
+                        Console.Out.Flush(); // what the program printed before this stays before it on a shared terminal
+                        Console.Error.Write(chunk.Text);
+                        Console.Error.Flush();
+                        break;
+                    case ExecutionCompleted done:
+                        return done.Result;
+                }
+            }
+            throw new InvalidOperationException("The sandbox ended the run without a result.");
+        }
+
+        /// <summary>After the streamed output: the last expression's value and the summary.</summary>
+        public static void PrintSummary(ExecutionResult result)
+        {
             // The last expression's value, as a REPL shows it, on its own line after what the program printed.
             if (result.Result is { } value)
                 Console.Out.Write((result.Stdout.Length > 0 && !result.Stdout.EndsWith('\n') ? "\n" : "") + "Out: " + value + "\n");
             Console.Out.Flush();
-            Console.Error.Write(result.Stderr);
-            var err = CliSandbox.Stderr;
+            var err = CliConsole.Stderr;
             string colour = result.IsSuccess ? "green" : "red";
             var fuel = result.FuelAnalysis;
             err.MarkupLine($"[{colour}]{result.Outcome}[/] [grey]· {result.DurationMs:0.###} ms · fuel {result.FuelConsumed:N0} of {result.FuelBudget:N0}"

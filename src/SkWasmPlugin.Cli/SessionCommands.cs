@@ -21,7 +21,7 @@ internal static class SessionCommands
             var table = new Table().AddColumns("id", "languages", "runs", "last used (UTC)");
             foreach (var s in sessions)
                 table.AddRow(Markup.Escape(s.Id), string.Join(", ", s.Languages), s.ExecutionCount.ToString(), s.LastUsedAt.ToString("u"));
-            AnsiConsole.Write(table);
+            CliConsole.Stdout.Write(table);
             return 0;
         });
 
@@ -51,7 +51,7 @@ internal static class SessionCommands
             var table = new Table().AddColumns("path", "size", "modified (UTC)");
             foreach (var f in entries)
                 table.AddRow(Markup.Escape(f.Path + (f.IsDirectory ? "/" : "")), f.IsDirectory ? "" : f.Size.ToString("N0"), f.LastModified.ToString("u"));
-            AnsiConsole.Write(table);
+            CliConsole.Stdout.Write(table);
             return 0;
         });
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,6 +12,8 @@ namespace SkWasmPlugin.Sandbox;
 /// <summary>
 /// The Wasmtime-backed <see cref="ICodeSandbox"/>: one engine per instance of this class (register it as a
 /// singleton), runtimes started once, sessions kept in <see cref="IWorkspaceStorage"/>.
+/// A little over 300 lines: the public surface of the sandbox (a call, its streamed form, validation, description) is
+/// read in one place; the work behind each is in its own type.
 /// </summary>
 public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposable
 {
@@ -34,7 +37,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SkWasmPlugin.Sandbox");
         _catalog = new RuntimeCatalog(_options, _logger);
         _packages = new PackageCatalog(_catalog.DataPath);
-        storage ??= new LocalWorkspaceStorage(_options.Sessions.StoragePath ?? LocalWorkspaceStorage.DefaultRoot());
+        storage ??= new LocalWorkspaceStorage(_options.Sessions.StoragePath ?? LocalWorkspaceStorage.DefaultRoot(_options.Sessions.ApplicationName));
         _sessions = new SessionManager(_catalog, storage, _options.Sessions, _packages, _logger, _options.MaxLiveInstances);
         _sessions.ResolveLimits = _options.Resolve;
         _guidance = new GuidanceBuilder(_options, _packages);
@@ -50,17 +53,78 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
 
     internal RuntimeCatalog Catalog => _catalog;
 
-    /// <summary>Starts the runtimes now instead of on first use (compiles or loads modules, takes the start-up snapshot).</summary>
+    /// <summary>
+    /// Starts the runtimes now instead of on first use. A runtime's first use in a process loads its compiled module
+    /// from the cache (tens of milliseconds) or, the first time on a machine or after an update, compiles it (seconds:
+    /// Python ~5-15 s, JavaScript ~1 s; concurrent processes compile once, the others wait and load it), then takes or
+    /// loads the interpreter's start-up image. A call that pays this reports it as <see cref="ExecutionResult.Startup"/>,
+    /// not in its <see cref="ExecutionResult.Duration"/>. Blocks until done; call it at application start (or on a
+    /// background thread) so that no user's first call waits.
+    /// </summary>
     public void Warmup(params Language[] languages)
     {
         foreach (var language in languages.Length == 0 ? Languages.All : languages) _catalog.Get(language);
     }
 
     /// <inheritdoc />
-    public async Task<ExecutionResult> ExecuteAsync(ExecutionRequest request, CancellationToken cancellationToken = default)
+    public Task<ExecutionResult> ExecuteAsync(ExecutionRequest request, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         Validate(request);
+        return RunAsync(request, null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Output arrives while the program runs, through a bounded channel; the guest never waits for a slow consumer
+    /// (what the channel cannot take is joined and kept in order until it can), and what streams is what the caps let
+    /// through, so memory stays bounded by the output limits. Invalid requests throw here, before anything runs. When
+    /// the host adds a note to stderr (why a limit stopped the program), it comes as the last stderr chunk.
+    /// </remarks>
+    public IAsyncEnumerable<ExecutionEvent> ExecuteStreamingAsync(ExecutionRequest request, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        Validate(request);
+        return StreamAsync(request, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<ExecutionEvent> StreamAsync(ExecutionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var output = new OutputForwarder();
+        var run = RunAsync(request, output, stop.Token);
+        try
+        {
+            await foreach (var chunk in output.ReadAllAsync(stop.Token).ConfigureAwait(false)) yield return chunk;
+            var result = await run.ConfigureAwait(false);
+            if (result.Stderr.Length > output.StderrChars)
+                yield return new OutputChunk(OutputStream.Stderr, result.Stderr[output.StderrChars..]);
+            yield return new ExecutionCompleted(result);
+        }
+        finally
+        {
+            // The consumer stopped early (break, dispose, cancellation): the run ends too, before the enumerator does,
+            // so no guest is left running for nobody.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await ((Task)run).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task<ExecutionResult> RunAsync(ExecutionRequest request, OutputForwarder? output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunCoreAsync(request, output, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            output?.Complete();
+        }
+    }
+
+    private async Task<ExecutionResult> RunCoreAsync(ExecutionRequest request, OutputForwarder? output, CancellationToken cancellationToken)
+    {
+        var startup = await StartRuntimeAsync(request.Language, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         using var activity = SandboxTelemetry.Source.StartActivity("skwasm.execute");
         activity?.SetTag("skwasm.language", request.Language.Name());
@@ -80,13 +144,13 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
                 // slot warm instead of taking a cold one, whose pages would all fault in again.
                 if (_firstDrops[(int)request.Language] is { IsCompleted: false } drop)
                     await drop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                raw = await Task.Run(() => RunStateless(request, flags, limits, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                raw = await Task.Run(() => RunStateless(request, flags, limits, output, cancellationToken), CancellationToken.None).ConfigureAwait(false);
             }
             else
             {
                 EffectiveLimits? resolved = null;
                 (raw, notes, _) = await Task.Run(() => _sessions.ExecuteAsync(request.SessionId, request.Language, request.Code, request.Stdin, flags,
-                    record => resolved = _options.Resolve(Merge(record.Limits, request.Limits)), cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                    record => resolved = _options.Resolve(Merge(record.Limits, request.Limits)), cancellationToken, output), CancellationToken.None).ConfigureAwait(false);
                 limits = resolved!;
             }
         }
@@ -95,7 +159,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
             _running.Release();
         }
 
-        var result = _guidance.Build(request, raw, limits, clock.Elapsed, notes);
+        var result = _guidance.Build(request, raw, limits, clock.Elapsed, notes) with { Startup = startup };
         SandboxTelemetry.Record(result);
         activity?.SetTag("skwasm.outcome", result.Outcome.ToString());
         activity?.SetTag("skwasm.fuel", result.FuelConsumed);
@@ -103,7 +167,22 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         return result;
     }
 
-    private RawExecution RunStateless(ExecutionRequest request, int flags, EffectiveLimits limits, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the language's runtime if this is its first use (or waits for the call that is starting it): loading or
+    /// compiling the module and taking the start-up image. Returns the time spent, reported as
+    /// <see cref="ExecutionResult.Startup"/> apart from the call's own duration; zero once started.
+    /// </summary>
+    private async Task<TimeSpan> StartRuntimeAsync(Language language, CancellationToken cancellationToken)
+    {
+        if (_catalog.IsStarted(language)) return TimeSpan.Zero;
+        long started = Stopwatch.GetTimestamp();
+        // On the pool: a cold compile takes seconds and must not block the caller's thread. It cannot be cancelled
+        // halfway (the next call would pay it again), so a cancelled caller stops waiting but the start-up goes on.
+        await Task.Run(() => _catalog.Get(language), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    private RawExecution RunStateless(ExecutionRequest request, int flags, EffectiveLimits limits, OutputForwarder? output, CancellationToken cancellationToken)
     {
         var runtime = _catalog.Get(request.Language);
         int lang = (int)request.Language;
@@ -114,7 +193,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         {
             var quota = new Hosting.WorkspaceQuota(workspace, _options.Sessions.DefaultMaxWorkspaceBytes, _options.Sessions.DefaultMaxFiles);
             instance = runtime.NewInstance(workspace, quota);
-            var raw = instance.Execute(request.Code, request.Stdin, flags, limits, cancellationToken);
+            var raw = instance.Execute(request.Code, request.Stdin, flags, limits, cancellationToken, output);
             // The folder started empty, so everything in it now is new; read before it is deleted (images whole).
             return instance.Files.Changes == 0 ? raw
                 : raw with { Files = WorkspaceScan.Compare(WorkspaceScan.Empty, WorkspaceScan.Take(workspace), workspace) };

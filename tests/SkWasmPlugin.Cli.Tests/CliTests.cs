@@ -8,6 +8,18 @@ public sealed class CliTests : IDisposable
 {
     private readonly string _home = Path.Combine(Path.GetTempPath(), "skwasm-cli-tests-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>
+    /// SKWASM_HOME moves the module cache too, so each test's fresh home would compile Python again (seconds per
+    /// process): the homes share one cache folder through a link, as processes of one user share theirs.
+    /// </summary>
+    public CliTests()
+    {
+        string shared = Path.Combine(Path.GetTempPath(), "skwasm-cli-test-modules");
+        Directory.CreateDirectory(shared);
+        Directory.CreateDirectory(_home);
+        Directory.CreateSymbolicLink(Path.Combine(_home, "modules"), shared);
+    }
+
     private async Task<(int Code, string Stdout, string Stderr)> Skwasm(string? stdin, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
@@ -94,6 +106,26 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Session_list_shows_the_CLI_store_only_and_not_another_application_s_sessions()
+    {
+        Assert.Equal(0, (await Skwasm(null, "run", "-l", "py", "-c", "x = 1", "--session", "mine")).Code);
+        Assert.Equal(0, (await Skwasm(null, "run", "-l", "py", "-c", "x = 2", "--session", "theirs")).Code);
+        string store = Path.Combine(_home, "sessions", "skwasm");
+        Assert.True(Directory.Exists(Path.Combine(store, "mine")));
+        // Another application's store under the same root: moved there, the session is that app's, not the CLI's.
+        string other = Path.Combine(_home, "sessions", "some-other-app");
+        Directory.CreateDirectory(other);
+        Directory.Move(Path.Combine(store, "theirs"), Path.Combine(other, "theirs"));
+
+        var (_, list, _) = await Skwasm(null, "session", "list");
+        Assert.Contains("mine", list);
+        Assert.DoesNotContain("theirs", list);
+        Assert.Equal(2, (await Skwasm(null, "session", "destroy", "theirs")).Code);
+        Assert.True(Directory.Exists(Path.Combine(other, "theirs")));
+        Assert.Contains("theirs", (await Skwasm(null, "--store", other, "session", "list")).Stdout);
+    }
+
+    [Fact]
     public async Task Files_and_stdin_are_read_and_the_language_is_inferred()
     {
         Directory.CreateDirectory(_home);
@@ -103,6 +135,39 @@ public sealed class CliTests : IDisposable
         await File.WriteAllTextAsync(input, "shout");
         Assert.Equal("SHOUT\n", (await Skwasm(null, "run", script, "--stdin", input)).Stdout);
         Assert.Equal("7\n", (await Skwasm("print(3 + 4)", "run", "-", "--lang", "py")).Stdout);
+    }
+
+    [Fact]
+    public async Task Streamed_output_keeps_both_streams_whole_and_the_summary_comes_after_them()
+    {
+        var (code, stdout, stderr) = await Skwasm(null, "run", "-l", "py", "-c",
+            "import sys\nprint('a')\nprint('b', file=sys.stderr)\nprint('c')\n1/0");
+        Assert.Equal(1, code);
+        Assert.Equal("a\nc\n", stdout);
+        Assert.StartsWith("b\n", stderr);
+        int traceback = stderr.IndexOf("ZeroDivisionError: division by zero", StringComparison.Ordinal);
+        int summary = stderr.IndexOf("Error ·", StringComparison.Ordinal);
+        Assert.True(traceback > 0 && summary > traceback, stderr);
+
+        var js = await Skwasm(null, "run", "-l", "js", "-c", "for (let i = 0; i < 3; i++) console.log('line', i);");
+        Assert.Equal("line 0\nline 1\nline 2\n", js.Stdout);
+    }
+
+    [Fact]
+    public async Task Piped_output_is_not_wrapped_at_80_columns()
+    {
+        string name = "a_variable_whose_name_is_long_enough_to_wrap_" + new string('x', 120);
+        var (code, _, stderr) = await Skwasm(null, "run", "-l", "py", "-c", $"print({name})");
+        Assert.Equal(1, code);
+        string fix = Assert.Single(stderr.Split('\n'), l => l.StartsWith("fix:", StringComparison.Ordinal));
+        Assert.Contains($"'{name}' is not defined at line 1.", fix);
+        Assert.True(fix.Length > 200, fix);
+
+        string session = "session-with-a-long-id-" + new string('7', 41); // 64 characters: with the table's other columns, past 80
+        Assert.Equal(0, (await Skwasm(null, "run", "-l", "py", "-c", "x = 1", "--session", session)).Code);
+        var (listCode, list, _) = await Skwasm(null, "session", "list");
+        Assert.Equal(0, listCode);
+        Assert.Contains(session, list);
     }
 
     [Theory]

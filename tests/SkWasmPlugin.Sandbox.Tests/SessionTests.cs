@@ -78,6 +78,8 @@ public sealed class SessionTests(SandboxFixture fixture)
     {
         if (!OperatingSystem.IsLinux()) return; // in-place restore needs /proc/self/pagemap; elsewhere a trap gets a new interpreter
         var runtime = _sandbox.Catalog.Get(Language.Python);
+        // The cache's daily prune, in the background after the first start, opens and closes files: not while counting ours.
+        _sandbox.Catalog.Pruning?.Wait();
         string ws = Path.Combine(fixture.Root, "in-place-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(ws);
         var limits = _sandbox.Options.Resolve(new ExecutionLimits { MemoryBytes = 256L * 1024 * 1024 });

@@ -100,13 +100,21 @@ public sealed class SandboxOptions : IValidatableObject
     /// <summary>Folder with the guest runtimes (python/, quickjs/). Null: found next to the assembly or in the source tree.</summary>
     public string? RuntimesPath { get; set; }
 
-    /// <summary>Folder for compiled modules (.cwasm). Null: a folder under the user's local application data.</summary>
+    /// <summary>Folder for compiled modules (.cwasm) and start-up images. Null: <c>ROOT/modules</c> (see <see cref="SandboxPaths"/>).</summary>
     public string? ModuleCachePath { get; set; }
+
+    /// <summary>
+    /// Size bound of the module cache folder (512 MB: about twenty builds of both runtimes). Once a day, in the
+    /// background, entries unused for 7 days that no current key names are removed, then the least recently used
+    /// others while the folder is over this; the entries in use are kept even above it.
+    /// </summary>
+    [Range(1024 * 1024, long.MaxValue)]
+    public long ModuleCacheMaxBytes { get; set; } = 512L * 1024 * 1024;
 
     /// <summary>Disables the on-disk module cache (modules are still compiled once per process).</summary>
     public bool DisableModuleCache { get; set; }
 
-    /// <summary>Folder under which temporary workspaces of stateless calls are created. Null: the system temp folder.</summary>
+    /// <summary>Folder under which temporary workspaces of stateless calls are created. Null: <c>ROOT/scratch</c> (see <see cref="SandboxPaths"/>).</summary>
     public string? ScratchPath { get; set; }
 
     /// <summary>Session settings.</summary>
@@ -128,6 +136,8 @@ public sealed class SandboxOptions : IValidatableObject
             yield return new ValidationResult("Default output caps exceed MaxOutputBytes.", [nameof(MaxOutputBytes)]);
         if (Sessions.IdleTimeout <= TimeSpan.Zero || Sessions.CheckpointDelay < TimeSpan.Zero || Sessions.PruneInterval <= TimeSpan.Zero || Sessions.SessionLockTimeout < TimeSpan.Zero)
             yield return new ValidationResult("Session timings must be positive (CheckpointDelay and SessionLockTimeout may be 0).", [nameof(Sessions)]);
+        if (Sessions.ApplicationName is { } app && !SandboxPaths.IsValidApplicationName(app))
+            yield return new ValidationResult($"Sessions.ApplicationName '{app}' is invalid: use 1-64 letters, digits, '.', '-' or '_', starting with a letter or digit.", [nameof(Sessions)]);
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> listing every invalid value.</summary>

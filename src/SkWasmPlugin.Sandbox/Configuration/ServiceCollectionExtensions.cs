@@ -24,7 +24,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkspaceStorage>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SandboxOptions>>().Value;
-            return new LocalWorkspaceStorage(options.Sessions.StoragePath ?? LocalWorkspaceStorage.DefaultRoot());
+            return new LocalWorkspaceStorage(options.Sessions.StoragePath ?? LocalWorkspaceStorage.DefaultRoot(options.Sessions.ApplicationName));
         });
         services.TryAddSingleton(sp => new WasmCodeSandbox(
             sp.GetRequiredService<IOptions<SandboxOptions>>().Value,

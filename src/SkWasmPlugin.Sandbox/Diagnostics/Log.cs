@@ -31,6 +31,12 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Warning, "Saving session {Session} failed: {Reason}")]
     public static partial void SaveFailed(ILogger logger, string session, string reason);
 
+    [LoggerMessage(11, LogLevel.Information, "Removed {Count} unused entries from the module cache {Path}")]
+    public static partial void ModuleCachePruned(ILogger logger, int count, string path);
+
+    [LoggerMessage(12, LogLevel.Warning, "Pruning the module cache {Path} failed: {Reason}")]
+    public static partial void ModuleCachePruneFailed(ILogger logger, string path, string reason);
+
     [LoggerMessage(10, LogLevel.Warning, "Checkpoint of session {Session} could not be loaded ({Reason}); starting fresh")]
     public static partial void CheckpointUnreadable(ILogger logger, string session, string reason);
 }

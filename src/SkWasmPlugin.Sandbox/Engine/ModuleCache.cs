@@ -8,19 +8,41 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 
 /// <summary>
 /// Compiled modules on disk (<c>Module.Serialize</c>), keyed by the Wasmtime version, the engine
-/// configuration and the sha256 of the .wasm: a key that differs in any of them never loads.
+/// configuration and the sha256 of the .wasm: a key that differs in any of them never loads. A missing entry is
+/// built under a <see cref="CacheLock"/>, so concurrent cold processes compile it once. Every entry this process
+/// uses is remembered (<see cref="InUse"/>) and its time refreshed once a day, for <see cref="ModuleCachePruner"/>.
 /// </summary>
 internal sealed class ModuleCache(string? directory, string engineFingerprint, ILogger logger)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _inUse = new(StringComparer.Ordinal);
+
+    /// <summary>The cache files this process has loaded or written (never pruned).</summary>
+    public IReadOnlyCollection<string> InUse => (IReadOnlyCollection<string>)_inUse.Keys;
+
+    /// <summary>Records that this process uses <paramref name="path"/> and, if its time is over a day old, refreshes it (age is time since last use).</summary>
+    public void MarkUsed(string path)
+    {
+        if (!_inUse.TryAdd(path, 0)) return;
+        try
+        {
+            var now = DateTime.UtcNow;
+            if (File.Exists(path) && File.GetLastWriteTimeUtc(path) < now - TimeSpan.FromDays(1)) File.SetLastWriteTimeUtc(path, now);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
     internal static readonly string WasmtimeVersion =
         typeof(Engine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? typeof(Engine).Assembly.GetName().Version?.ToString() ?? "unknown";
 
+    private int _hits, _misses;
+
     /// <summary>Times the cache answered, for tests and diagnostics.</summary>
-    public int Hits { get; private set; }
+    public int Hits => Volatile.Read(ref _hits);
 
     /// <summary>Times a module had to be compiled.</summary>
-    public int Misses { get; private set; }
+    public int Misses => Volatile.Read(ref _misses);
 
     /// <summary>The cache folder, or null when disabled.</summary>
     public string? Directory => directory;
@@ -37,6 +59,7 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
             $"wasm-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(wasmPath))))[..32]}.sha256");
         if (stampFile is not null)
         {
+            MarkUsed(stampFile);
             try
             {
                 if (File.Exists(stampFile) && File.ReadAllText(stampFile) is { } text && text.StartsWith(stamp, StringComparison.Ordinal)
@@ -65,34 +88,42 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
     {
         if (directory is null)
         {
-            if (counted) Misses++;
+            if (counted) Interlocked.Increment(ref _misses);
             return compile();
         }
 
         string path = PathFor(name, wasmSha256);
-        if (File.Exists(path))
-        {
-            try
-            {
-                var module = Module.DeserializeFile(engine, name, path);
-                if (counted) Hits++;
-                Log.ModuleCacheHit(logger, name, path);
-                return module;
-            }
-            catch (Exception ex) when (ex is WasmtimeException or IOException)
-            {
-                Log.ModuleCacheCorrupt(logger, path, ex.Message);
-                TryDelete(path);
-            }
-        }
+        MarkUsed(path);
+        if (TryDeserialize(engine, name, path, counted) is { } cached) return cached;
 
-        if (counted) Misses++;
+        // Another process may be compiling this very entry: wait for it rather than compile it a second time.
+        using var held = CacheLock.TryAcquire(path, CacheLock.DefaultWait);
+        if (TryDeserialize(engine, name, path, counted) is { } built) return built;
+        if (counted) Interlocked.Increment(ref _misses);
         var compiled = compile();
         if (TryWriteAtomic(path, compiled.Serialize()) is { } error)
             Log.ModuleCacheWriteFailed(logger, path, error); // a read-only or full disk costs the next process a compile, nothing more
         else
             Log.ModuleCacheStored(logger, name, path);
         return compiled;
+    }
+
+    private Module? TryDeserialize(Engine engine, string name, string path, bool counted)
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var module = Module.DeserializeFile(engine, name, path);
+            if (counted) Interlocked.Increment(ref _hits);
+            Log.ModuleCacheHit(logger, name, path);
+            return module;
+        }
+        catch (Exception ex) when (ex is WasmtimeException or IOException)
+        {
+            Log.ModuleCacheCorrupt(logger, path, ex.Message);
+            TryDelete(path);
+            return null;
+        }
     }
 
     /// <summary>Writes a cache file whole or not at all; returns the error, if any.</summary>
@@ -119,7 +150,8 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
     public Module LoadCopy(Engine engine, string name, Module compiled, string wasmSha256) =>
         Load(engine, name, () => Module.Deserialize(engine, name, compiled.Serialize()), wasmSha256, counted: false);
 
-    private string PathFor(string name, string wasmSha256)
+    /// <summary>The cache file of the module <paramref name="name"/> compiled from the .wasm with this sha256.</summary>
+    internal string PathFor(string name, string wasmSha256)
     {
         string key = Convert.ToHexStringLower(SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes($"{WasmtimeVersion}|{engineFingerprint}|{wasmSha256}")));

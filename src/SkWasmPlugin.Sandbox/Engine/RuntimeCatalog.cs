@@ -11,22 +11,77 @@ internal sealed class RuntimeCatalog : IDisposable
     public string RuntimesPath { get; }
     public string ScratchRoot { get; }
 
+    private readonly SandboxOptions _options;
+    private readonly ILogger _logger;
+    private int _pruneScheduled;
+
+    /// <summary>The background prune of the module cache, once started (for tests and disposal).</summary>
+    internal Task? Pruning { get; private set; }
+
     public RuntimeCatalog(SandboxOptions options, ILogger logger)
     {
+        _options = options;
+        _logger = logger;
         RuntimesPath = Locate(options.RuntimesPath);
-        ScratchRoot = options.ScratchPath ?? Path.Combine(Path.GetTempPath(), "skwasm");
+        ScratchRoot = options.ScratchPath ?? SandboxPaths.Scratch();
         Directory.CreateDirectory(ScratchRoot);
         Host = new WasmEngineHost(options, logger);
         foreach (var language in Languages.All)
         {
             var (wasm, mounts) = Layout(language);
-            _runtimes[language] = new Lazy<GuestRuntime>(
-                () => new GuestRuntime(language, wasm, mounts, Host, ScratchRoot, logger),
+            _runtimes[language] = new Lazy<GuestRuntime>(() =>
+                {
+                    var runtime = new GuestRuntime(language, wasm, mounts, Host, ScratchRoot, logger);
+                    SchedulePrune();
+                    return runtime;
+                },
                 LazyThreadSafetyMode.ExecutionAndPublication);
         }
     }
 
     public GuestRuntime Get(Language language) => _runtimes[language].Value;
+
+    /// <summary>True once <paramref name="language"/>'s runtime has started (its first call pays no start-up).</summary>
+    public bool IsStarted(Language language) => _runtimes[language].IsValueCreated;
+
+    /// <summary>
+    /// After the first runtime started (off the path of any call), prunes the module cache if no process did today:
+    /// the entries of every runtime's current key are kept, started or not, and those this process uses.
+    /// </summary>
+    private void SchedulePrune()
+    {
+        if (Host.Cache.Directory is not { } dir || Interlocked.Exchange(ref _pruneScheduled, 1) != 0) return;
+        Pruning = Task.Run(() =>
+        {
+            try
+            {
+                var now = DateTime.UtcNow;
+                if (!ModuleCachePruner.IsDue(dir, now)) return;
+                ModuleCachePruner.Prune(dir, CurrentEntries(), _options.ModuleCacheMaxBytes, now, _logger);
+                ModuleCachePruner.SweepScratch(ScratchRoot, now);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Log.ModuleCachePruneFailed(_logger, dir, ex.Message);
+            }
+        });
+    }
+
+    /// <summary>The cache files the current runtimes use or would use (modules, start-up images, hash stamps), as full paths.</summary>
+    internal IReadOnlySet<string> CurrentEntries()
+    {
+        var keep = new HashSet<string>(Host.Cache.InUse.Select(Path.GetFullPath), StringComparer.Ordinal);
+        if (Host.Cache.Directory is not { } dir) return keep;
+        foreach (var language in Languages.All)
+        {
+            var (wasm, mounts) = Layout(language);
+            string sha = Host.Cache.WasmSha256(wasm); // records its stamp file as in use
+            keep.Add(Path.GetFullPath(Host.Cache.PathFor(language.Name(), sha)));
+            keep.Add(Path.GetFullPath(GuestRuntime.StartedImagePath(dir, language, sha, mounts)));
+        }
+        foreach (string path in Host.Cache.InUse) keep.Add(Path.GetFullPath(path));
+        return keep;
+    }
 
     public IEnumerable<GuestRuntime> StartedRuntimes => _runtimes.Values.Where(r => r.IsValueCreated).Select(r => r.Value);
 
@@ -86,6 +141,7 @@ internal sealed class RuntimeCatalog : IDisposable
 
     public void Dispose()
     {
+        Pruning?.Wait(TimeSpan.FromSeconds(10)); // it may read the engines' cache folder; never longer than this
         foreach (var runtime in StartedRuntimes) runtime.Dispose();
         Host.Dispose();
     }

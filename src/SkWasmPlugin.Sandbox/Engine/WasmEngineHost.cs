@@ -90,12 +90,7 @@ internal sealed class WasmEngineHost : IDisposable
         return engine;
     }
 
-    private static string DefaultCacheDirectory()
-    {
-        string root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-        if (string.IsNullOrEmpty(root)) root = Path.GetTempPath();
-        return Path.Combine(root, "skwasm", "modules");
-    }
+    private static string DefaultCacheDirectory() => SandboxPaths.ModuleCache();
 
     public void Dispose()
     {

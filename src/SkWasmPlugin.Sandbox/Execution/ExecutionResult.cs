@@ -26,12 +26,23 @@ public sealed record ExecutionResult
     /// <summary>Fuel the program was given.</summary>
     public long FuelBudget { get; init; }
 
-    /// <summary>Wall-clock time of the call, including host work.</summary>
+    /// <summary>Wall-clock time of the call, including host work, from after the runtime was ready (see <see cref="Startup"/>).</summary>
     [JsonIgnore]
     public TimeSpan Duration { get; init; }
 
     /// <summary>Wall-clock time in milliseconds.</summary>
     public double DurationMs => Math.Round(Duration.TotalMilliseconds, 3);
+
+    /// <summary>
+    /// Time this call waited for its language's runtime to start before it ran: loading or compiling the module and
+    /// taking the interpreter's start-up image, paid once per process by the first call (zero after, and after
+    /// <see cref="ICodeSandbox.Warmup"/>). Not part of <see cref="Duration"/>.
+    /// </summary>
+    [JsonIgnore]
+    public TimeSpan Startup { get; init; }
+
+    /// <summary><see cref="Startup"/> in milliseconds.</summary>
+    public double StartupMs => Math.Round(Startup.TotalMilliseconds, 3);
 
     /// <summary>True when stdout went over its limit and the rest was dropped.</summary>
     public bool StdoutTruncated { get; init; }

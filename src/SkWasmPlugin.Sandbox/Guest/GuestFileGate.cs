@@ -62,8 +62,13 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     /// <summary>Most files and folders one interpreter may hold open at once; more opens fail with EMFILE.</summary>
     internal const int MaxOpenFiles = 256;
 
-    public GuestFileGate(WasmEngineHost host, Instance trampoline, Memory memory, Global stackPointer, WorkspaceQuota quota, bool forSession)
+    private readonly (OutputCapture Stdout, OutputCapture Stderr)? _output;
+
+    /// <summary>The gate of one interpreter; its stdout and stderr writes go straight to <paramref name="output"/> when given (else through WASI).</summary>
+    public GuestFileGate(WasmEngineHost host, Instance trampoline, Memory memory, Global stackPointer, WorkspaceQuota quota, bool forSession,
+        (OutputCapture Stdout, OutputCapture Stderr)? output = null)
     {
+        _output = output;
         _host = host;
         _memory = memory;
         _stackPointer = stackPointer;
@@ -117,6 +122,8 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
                 return result;
             }
         }
+        if (offset is null && fd is 1 or 2 && _output is { } output)
+            return (fd == 1 ? output.Stdout : output.Stderr).WriteIovecs(_memory, iovs, iovsLength, nwrittenPtr);
         return PassWrite(fd, iovs, iovsLength, offset, nwrittenPtr);
     }
 

@@ -48,8 +48,8 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl
     private readonly Func<int, int, int, int, int, int> _exec;
     private readonly Func<int> _report;
     private readonly Instance _instance;
-    private readonly OutputCapture _stdout = new();
-    private readonly OutputCapture _stderr = new();
+    private readonly OutputCapture _stdout = new(OutputStream.Stdout);
+    private readonly OutputCapture _stderr = new(OutputStream.Stderr);
     private CallState? _call;
     public GuestRuntime Runtime { get; }
     public string WorkspacePath { get; }
@@ -81,7 +81,7 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl
         var plain = engine.WasiLinker;
         object[] imports = [memory, .. WasmEngine.TrampolineFunctions.Select(f => (object)plain.GetFunction(_store, Wasi, f.Name)!)];
         var trampoline = new Instance(_store, engine.Trampoline, imports);
-        Files = new GuestFileGate(runtime.Host, trampoline, memory, stackPointer, quota, forSession);
+        Files = new GuestFileGate(runtime.Host, trampoline, memory, stackPointer, quota, forSession, (_stdout, _stderr));
         _memory = _instance.GetMemory("memory") ?? throw Missing("memory");
         _stackPointer = _instance.GetGlobal("__stack_pointer") ?? throw Missing("__stack_pointer");
         _alloc = _instance.GetFunction<int, int>("sk_alloc") ?? throw Missing("sk_alloc");
@@ -203,11 +203,13 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl
     // instances, and there populating first made fresh calls slower (Python 1.8 -> 2.1 ms).
     private bool _untouchedMemory;
 
-    public RawExecution Execute(string code, string? stdin, int flags, EffectiveLimits limits, CancellationToken cancellationToken)
+    /// <summary>Runs one cell. A streamed call passes <paramref name="output"/>, which gets the output (within the caps) while the guest runs.</summary>
+    public RawExecution Execute(string code, string? stdin, int flags, EffectiveLimits limits, CancellationToken cancellationToken,
+        OutputForwarder? output = null)
     {
         if (Spoiled) throw new InvalidOperationException("This guest instance trapped earlier and cannot run again.");
-        _stdout.Reset(limits.MaxStdoutBytes);
-        _stderr.Reset(limits.MaxStderrBytes);
+        _stdout.Reset(limits.MaxStdoutBytes, output);
+        _stderr.Reset(limits.MaxStderrBytes, output);
         _store.SetLimits(memorySize: limits.MemoryBytes);
         // The store holds exactly the budget, so a program that finishes never used more. Each epoch tick
         // checks the burn rate; when the budget would run out before the next tick, the interpreter is
@@ -311,6 +313,9 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl
     {
         if (ex.InnerException is GuestStop stop)
             return (stop.Outcome, stop.Message);
+        // A flood of output can burn the rest of the fuel before the next tick stops it: the cap was hit first.
+        if (_stdout.Overflowed || _stderr.Overflowed)
+            return (ExecutionOutcome.OutputLimitExceeded, "The program wrote more output than allowed.");
         if (ex is TrapException trap)
         {
             switch (trap.Type)
@@ -321,8 +326,6 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl
                     return (ExecutionOutcome.Crashed, "The interpreter ran out of native stack (recursion too deep).");
             }
         }
-        if (_stdout.Overflowed || _stderr.Overflowed)
-            return (ExecutionOutcome.OutputLimitExceeded, "The program wrote more output than allowed.");
         // A trap near the memory limit is an allocation that could not be satisfied (C code that aborts on NULL).
         if (_memory.GetLength() + 2 * Memory.PageSize > limits.MemoryBytes)
             return (ExecutionOutcome.MemoryExhausted, $"The program needed more than {limits.MemoryBytes / (1024 * 1024)} MB of memory.");
@@ -355,10 +358,11 @@ internal sealed class GuestInstance : IDisposable, GuestInstance.ISleepControl
         // a guest that burns nothing (sleeping) is never predicted to run out.
         double reserve = Math.Min(SoftStopReserve, call.Budget / 10);
         bool fuelRunningOut = Runtime.InterruptPlan.Count > 0 && rate > 0 && left < rate * horizon + reserve;
+        // Output over its cap is a limit already hit; fuel running out is only predicted, so the output comes first.
         ExecutionOutcome? limit =
             now >= call.Deadline ? ExecutionOutcome.TimedOut
-            : fuelRunningOut ? ExecutionOutcome.FuelExhausted
             : _stdout.Overflowed || _stderr.Overflowed ? ExecutionOutcome.OutputLimitExceeded
+            : fuelRunningOut ? ExecutionOutcome.FuelExhausted
             : null;
         if (limit is { } hit)
         {

@@ -24,6 +24,8 @@ internal sealed record Mount(string HostPath, string GuestPath, bool ReadAtStart
 /// <summary>
 /// One language runtime: its compiled module, its read-only mounts, and the memory image of an interpreter
 /// that has already started (taken once per process), from which every new interpreter is restored.
+/// Over 300 lines because the start-up image's cache (its key, lock, stored form) lives with the start-up it caches;
+/// moving it to its own type beside ModuleCache is open work.
 /// </summary>
 internal sealed class GuestRuntime : IDisposable
 {
@@ -73,14 +75,17 @@ internal sealed class GuestRuntime : IDisposable
             : host.Cache.LoadCopy(host.Sessions.Engine, language.Name(), _module, wasmSha));
         string layout = string.Join(";", mounts.Select(m => m.GuestPath));
         BuildKey = wasmSha + "|" + layout;
-        string? snapshotFile = host.Cache.Directory is { } cacheDir
-            ? Path.Combine(cacheDir, $"{language.Name()}-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{ModuleCache.WasmtimeVersion}|{BuildKey}|{InitFuel}|{MountFingerprint(mounts)}|started-1")))[..32]}.started")
-            : null;
+        string? snapshotFile = host.Cache.Directory is { } cacheDir ? StartedImagePath(cacheDir, language, wasmSha, mounts) : null;
+        if (snapshotFile is not null) host.Cache.MarkUsed(snapshotFile);
 
-        if (snapshotFile is not null && TryReadStarted(snapshotFile, host.Options.MaxMemoryBytes) is { } cached)
+        var cached = snapshotFile is null ? null : TryReadStarted(snapshotFile, host.Options.MaxMemoryBytes);
+        // Another process may be starting this very runtime: wait for its image rather than start it a second time.
+        using var held = snapshotFile is not null && cached is null ? CacheLock.TryAcquire(snapshotFile, CacheLock.DefaultWait) : null;
+        if (held is not null) cached = TryReadStarted(snapshotFile!, host.Options.MaxMemoryBytes);
+        if (cached is { } image)
         {
             // Another process already started this exact runtime: reuse its start-up image, no instance needed.
-            (StartedImage, InterruptPlan, StartupFuel) = cached;
+            (StartedImage, InterruptPlan, StartupFuel) = image;
         }
         else
         {
@@ -91,6 +96,7 @@ internal sealed class GuestRuntime : IDisposable
                 using var instance = new GuestInstance(this, host.Stateless, scratch, Unlimited(scratch));
                 instance.Initialize(InitFuel);
                 StartupFuel = InitFuel - instance.FuelLeft;
+                if (language == Language.Python) StartupFuel += LineBufferStdout(instance, host.Options);
                 InterruptPlan = instance.ReadInterruptPlan();
                 StartedImage = instance.Capture(pristine.MemorySpan);
                 if (snapshotFile is not null) TryWriteStarted(snapshotFile);
@@ -106,6 +112,34 @@ internal sealed class GuestRuntime : IDisposable
     }
 
     private readonly string _scratchRoot;
+
+    /// <summary>
+    /// The cached start-up image's file: keyed by Wasmtime, the runtime build and mount layout, the start-up's fuel,
+    /// what start-up reads from the mounts, and the form of the image.
+    /// </summary>
+    internal static string StartedImagePath(string cacheDir, Language language, string wasmSha, IReadOnlyList<Mount> mounts)
+    {
+        string buildKey = wasmSha + "|" + string.Join(";", mounts.Select(m => m.GuestPath));
+        string key = $"{ModuleCache.WasmtimeVersion}|{buildKey}|{InitFuel}|{MountFingerprint(mounts)}|started-2";
+        return Path.Combine(cacheDir, $"{language.Name()}-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..32]}.started");
+    }
+
+    /// <summary>
+    /// Makes the started interpreter's stdout line-buffered (a setting the start-up image keeps), as QuickJS's driver
+    /// does: CPython buffers a stdout that is not a terminal in 8 KB blocks, so a streamed call would see nothing until
+    /// the end, and a trap would lose what was printed. Done here because the runner (runtimes/python) has no setting
+    /// for it. Returns the fuel it took.
+    /// </summary>
+    private long LineBufferStdout(GuestInstance instance, SandboxOptions options)
+    {
+        var limits = new EffectiveLimits(InitFuel, options.DefaultMemoryBytes, TimeSpan.FromMinutes(1), 64 * 1024, 64 * 1024);
+        var raw = instance.Execute("import sys as _s\n_s.stdout.reconfigure(line_buffering=True)\ndel _s\n", null, 0, limits, CancellationToken.None);
+        if (raw.Outcome != ExecutionOutcome.Success)
+            throw new InvalidOperationException(
+                $"The python runtime could not set up its output ({raw.Outcome}): {raw.Stderr} {raw.TrapMessage}. " +
+                "Its files may be damaged: restore them with 'git checkout -- runtimes' or rebuild with runtimes/build-all.sh.");
+        return raw.FuelConsumed;
+    }
 
     private string NewScratch(string purpose)
     {

@@ -27,7 +27,7 @@ internal sealed class GuidanceBuilder(SandboxOptions options, PackageCatalog pac
                 : $"The workspace has more than {WorkspaceScan.MaxEntries:N0} entries; only the first {WorkspaceScan.MaxEntries:N0} were compared, so the list of changed files may be incomplete."];
         string stderr = raw.Stderr;
         if (raw.TrapMessage is { } trap && raw.Outcome != ExecutionOutcome.Success && !stderr.Contains(trap, StringComparison.Ordinal))
-            stderr = stderr.Length == 0 ? trap + "\n" : stderr.TrimEnd('\n') + "\n" + trap + "\n";
+            stderr += (stderr.Length == 0 || stderr.EndsWith('\n') ? "" : "\n") + trap + "\n"; // appended only: a stream's chunks stay its prefix
         return new ExecutionResult
         {
             Outcome = raw.Outcome,

@@ -45,7 +45,7 @@ internal sealed class InterpreterPool : IDisposable
     /// is back at the last good checkpoint when this returns (<see cref="RawExecution.InstanceSpoiled"/> says so).
     /// </summary>
     public async Task<RawExecution> RunAsync(Session session, Language language, string code, string? stdin, int flags, EffectiveLimits limits,
-        List<string> notes, CancellationToken cancellationToken)
+        List<string> notes, CancellationToken cancellationToken, OutputForwarder? output = null)
     {
         var state = session.State(language);
         var instance = await EnsureLiveAsync(session, language, state, notes, cancellationToken).ConfigureAwait(false);
@@ -53,7 +53,7 @@ internal sealed class InterpreterPool : IDisposable
         // The workspace as the previous call left it (scanned once per loaded session, dropped when the host changes files).
         var before = session.LastScan ??= WorkspaceScan.Take(session.WorkspacePath);
         long changes = instance.Files.Changes;
-        var raw = instance.Execute(code, stdin, flags, limits, linked.Token);
+        var raw = instance.Execute(code, stdin, flags, limits, linked.Token, output);
         if (instance.Files.Changes != changes)
         {
             var after = WorkspaceScan.Take(session.WorkspacePath);

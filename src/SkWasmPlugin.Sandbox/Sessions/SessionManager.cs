@@ -123,14 +123,14 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
     /// <summary>Runs one call in a session: live interpreter, restore after a trap, checkpoint afterwards.</summary>
     internal Task<(RawExecution Raw, IReadOnlyList<string> Notes, SessionRecord Record)> ExecuteAsync(
         string sessionId, Language language, string code, string? stdin, int flags, Func<SessionRecord, EffectiveLimits> limitsFor,
-        CancellationToken cancellationToken) =>
+        CancellationToken cancellationToken, OutputForwarder? output = null) =>
         _registry.WithSessionAsync(sessionId, async session =>
         {
             if (session.Record.Language is { } only && only != language)
                 throw new ArgumentException($"Session '{sessionId}' runs {only.Name()} only; it cannot run {language.Name()}.", nameof(language));
             var limits = limitsFor(session.Record);
             var notes = new List<string>();
-            var raw = await _pool.RunAsync(session, language, code, stdin, flags, limits, notes, cancellationToken).ConfigureAwait(false);
+            var raw = await _pool.RunAsync(session, language, code, stdin, flags, limits, notes, cancellationToken, output).ConfigureAwait(false);
             session.Record = session.Record with { ExecutionCount = session.Record.ExecutionCount + 1, LastUsedAt = DateTimeOffset.UtcNow };
             session.RecordDirty = true;
             var state = session.State(language);

@@ -5,8 +5,15 @@ namespace SkWasmPlugin.Sandbox;
 /// <summary>Session settings (part of <see cref="SandboxOptions"/>).</summary>
 public sealed class SessionManagerOptions
 {
-    /// <summary>Folder for local session storage (workspaces, checkpoints, metadata). Null: a folder under local application data.</summary>
+    /// <summary>Folder for local session storage (workspaces, checkpoints, metadata). Null: <c>ROOT/sessions/APP</c> (see <see cref="SandboxPaths"/>).</summary>
     public string? StoragePath { get; set; }
+
+    /// <summary>
+    /// Names this application's own session store, <c>ROOT/sessions/APP</c>, when <see cref="StoragePath"/> is not set:
+    /// each application lists, prunes and destroys only its own sessions. Null: the entry assembly's name
+    /// (<see cref="SandboxPaths.DefaultApplicationName"/>). 1-64 letters, digits, '.', '-' or '_'.
+    /// </summary>
+    public string? ApplicationName { get; set; }
 
     /// <summary>Sessions idle longer than this are pruned.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromHours(1);

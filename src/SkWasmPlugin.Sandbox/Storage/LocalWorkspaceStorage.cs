@@ -18,15 +18,11 @@ public sealed class LocalWorkspaceStorage : IWorkspaceStorage
         Directory.CreateDirectory(_root);
     }
 
-    /// <summary>The default folder: <c>SKWASM_HOME</c>, else a folder under local application data.</summary>
-    public static string DefaultRoot()
-    {
-        string? env = Environment.GetEnvironmentVariable("SKWASM_HOME");
-        if (!string.IsNullOrWhiteSpace(env)) return Path.Combine(env, "sessions");
-        string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-        if (string.IsNullOrEmpty(local)) local = Path.GetTempPath();
-        return Path.Combine(local, "skwasm", "sessions");
-    }
+    /// <summary>The default folder of this application's sessions: <c>ROOT/sessions/APP</c> (see <see cref="SandboxPaths"/>), APP the entry assembly's name.</summary>
+    public static string DefaultRoot() => SandboxPaths.Sessions();
+
+    /// <summary>The default folder of <paramref name="applicationName"/>'s sessions, <c>ROOT/sessions/APP</c> (null: the entry assembly's name).</summary>
+    public static string DefaultRoot(string? applicationName) => SandboxPaths.Sessions(applicationName);
 
     private string SessionDir(string id) => Path.Combine(_root, WorkspacePaths.ValidateSessionId(id));
 
