@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 using SkWasmPlugin.Sandbox;
 using SkWasmPlugin.AI.Rendering;
 using SkWasmPlugin.Sandbox.Hosting;
@@ -28,8 +29,9 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         [Description(ToolDescriptions.SessionIdParameter)] string? sessionId = null,
         [Description(ToolDescriptions.StdinParameter)] string? stdin = null,
         [Description(ToolDescriptions.FuelParameter)] long? fuel = null,
+        AIFunctionArguments? invocation = null,
         CancellationToken cancellationToken = default) =>
-        ExecuteCodeAsync("python", code, sessionId, stdin, fuel, null, null, cancellationToken);
+        ExecuteCodeAsync("python", code, sessionId, stdin, fuel, null, null, invocation, cancellationToken);
 
     /// <summary>execute_javascript.</summary>
     public Task<SandboxToolResult> ExecuteJavaScriptAsync(
@@ -37,8 +39,9 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         [Description(ToolDescriptions.SessionIdParameter)] string? sessionId = null,
         [Description(ToolDescriptions.StdinParameter)] string? stdin = null,
         [Description(ToolDescriptions.FuelParameter)] long? fuel = null,
+        AIFunctionArguments? invocation = null,
         CancellationToken cancellationToken = default) =>
-        ExecuteCodeAsync("javascript", code, sessionId, stdin, fuel, null, null, cancellationToken);
+        ExecuteCodeAsync("javascript", code, sessionId, stdin, fuel, null, null, invocation, cancellationToken);
 
     /// <summary>execute_code: runs code and returns the result for the model, with the <see cref="ExecutionResult"/> behind it.</summary>
     public async Task<SandboxToolResult> ExecuteCodeAsync(
@@ -49,6 +52,7 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         [Description(ToolDescriptions.FuelParameter)] long? fuel = null,
         [Description(ToolDescriptions.TimeoutParameter)] int? timeoutMs = null,
         [Description(ToolDescriptions.MemoryParameter)] int? memoryMb = null,
+        AIFunctionArguments? invocation = null,
         CancellationToken cancellationToken = default)
     {
         if (!Languages.TryParse(language, out var lang))
@@ -76,7 +80,9 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
         };
         return await Guard(async () =>
         {
-            var result = await sandbox.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
+            var result = ToolOutput.ObserverOf(invocation) is { } observe
+                ? await RunStreamedAsync(request, observe, cancellationToken).ConfigureAwait(false)
+                : await sandbox.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
             var json = ModelResultFormatter.ToJson(result, _options.MaxOutputCharsForModel);
             var images = _options.ReturnImages ? RunImages.Collect(result, _options.Images, json) : [];
             return SandboxToolResult.Success(json, result, images);
@@ -221,6 +227,22 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
     /// <summary>list_runtimes.</summary>
     public SandboxToolResult ListRuntimes() =>
         SandboxToolResult.Success(JsonNode.Parse(SandboxJson.Serialize(sandbox.Describe()))!.AsObject());
+
+    private async Task<ExecutionResult> RunStreamedAsync(ExecutionRequest request, Func<OutputChunk, CancellationToken, ValueTask> observe, CancellationToken cancellationToken)
+    {
+        await foreach (var e in sandbox.ExecuteStreamingAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            switch (e)
+            {
+                case OutputChunk chunk:
+                    await observe(chunk, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ExecutionCompleted completed:
+                    return completed.Result;
+            }
+        }
+        throw new InvalidOperationException("The streamed execution ended without a result.");
+    }
 
     private static async Task<SandboxToolResult> Guard(Func<Task<SandboxToolResult>> work)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using SkWasmPlugin.AI;
@@ -66,6 +67,21 @@ public sealed class SandboxMcpTool : McpServerTool
             {
                 return ToResult(SandboxToolResult.Error("too_many_requests",
                     $"Too many concurrent executions: this client already has {_isolation.MaxConcurrentExecutions} running. Wait for them to finish, then retry."));
+            }
+            if (request.Params?.ProgressToken is { } token)
+            {
+                // The client asked for progress: the program's output goes out as it is written, one notification per
+                // chunk, in order (the message is the text; progress counts the characters sent so far).
+                long sent = 0;
+                arguments.Observe(async (chunk, ct) =>
+                {
+                    sent += chunk.Text.Length;
+                    await request.Server.NotifyProgressAsync(token, new ProgressNotificationValue
+                    {
+                        Progress = sent,
+                        Message = chunk.Stream == Sandbox.OutputStream.Stderr ? "[stderr] " + chunk.Text : chunk.Text,
+                    }, cancellationToken: ct).ConfigureAwait(false);
+                });
             }
             return ToResult(await _tool.InvokeToolAsync(arguments, cancellationToken).ConfigureAwait(false));
         }
