@@ -31,7 +31,7 @@ public sealed class ProgressTests(McpFixture fixture)
         var result = await client.CallToolAsync(ToolDescriptions.ExecuteCodeName, new Dictionary<string, object?>
         {
             ["language"] = "python",
-            ["code"] = "import sys, time\nprint('first')\ntime.sleep(0.4)\nprint('oops', file=sys.stderr)\nprint('second')",
+            ["code"] = "import sys, time\nprint('first')\ntime.sleep(1.0)\nprint('oops', file=sys.stderr)\nprint('second')",
         }, new Progress<ProgressNotificationValue>(_ => { }));
         var done = clock.Elapsed;
         Assert.Equal("first\nsecond\n", result.Structured().GetProperty("stdout").GetString());
@@ -39,7 +39,10 @@ public sealed class ProgressTests(McpFixture fixture)
         for (int i = 0; i < 100 && seen.Count < 3; i++) await Task.Delay(20);
         var ordered = seen.OrderBy(s => s.Progress).ToList();
         Assert.Equal(["first\n", "[stderr] oops\n", "second\n"], ordered.Select(s => s.Message));
-        Assert.True(ordered[0].At < done - TimeSpan.FromMilliseconds(300), $"first chunk at {ordered[0].At}, result at {done}");
+        // Over HTTP the server writes each notification into the response's event stream as the output comes (seen with
+        // curl -N), but the C# client hands them on only with the response; over the stream transport they arrive live.
+        if (transport == "stdio")
+            Assert.True(ordered[0].At < done - TimeSpan.FromMilliseconds(500), $"first chunk at {ordered[0].At}, result at {done}");
     }
 
     [Fact]
