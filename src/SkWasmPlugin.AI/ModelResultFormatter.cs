@@ -18,6 +18,8 @@ public static class ModelResultFormatter
             ["stderr"] = HeadTail(result.Stderr, maxChars / 2),
             ["durationMs"] = result.DurationMs,
         };
+        // The one-time start of a runtime (loading, or compiling on first use) is reported apart from the call.
+        if (result.StartupMs > 0) json["startupMs"] = result.StartupMs;
         if (result.Result is not null) json["result"] = result.Result;
         if (result.SessionId is not null) json["sessionId"] = result.SessionId;
         if (result.StdoutTruncated || result.Stdout.Length > maxChars) json["stdoutTruncated"] = true;

@@ -67,7 +67,8 @@ namespace SkWasmPlugin.Cli
             var session = new Option<string?>("--session", "-s") { Description = "Run in this session (created when it does not exist); state and /app files persist." };
             var module = new Option<bool>("--module") { Description = "JavaScript: run as an ES module." };
             var json = new Option<bool>("--json") { Description = "Print the full result as JSON." };
-            var command = new Command("run", "Run a program in the sandbox.") { file, lang, code, stdin, fuel, memory, timeout, session, module, json };
+            var outDir = new Option<string?>("--out", "-o") { Description = "Folder to write the files the run made into (images, and SVG also rendered as PNG)." };
+            var command = new Command("run", "Run a program in the sandbox.") { file, lang, code, stdin, fuel, memory, timeout, session, module, json, outDir };
             command.SetAction(async (parse, cancellationToken) =>
             {
                 string? path = parse.GetValue(file);
@@ -107,10 +108,12 @@ namespace SkWasmPlugin.Cli
                     SessionId = sessionId,
                     JavaScriptModule = parse.GetValue(module),
                 };
+                string? artifacts = parse.GetValue(outDir);
                 if (parse.GetValue(json))
                 {
                     var result = await sandbox.ExecuteAsync(request, cancellationToken);
                     await sandbox.Sessions.FlushAsync(cancellationToken);
+                    if (artifacts is not null) await Artifacts.WriteAsync(sandbox, result, artifacts, cancellationToken);
                     Console.Out.WriteLine(SandboxJson.Serialize(result, indented: true));
                     return result.IsSuccess ? 0 : 1;
                 }
@@ -119,7 +122,8 @@ namespace SkWasmPlugin.Cli
                     // For people: output as the program writes it, the summary once it ends.
                     var result = await ResultPrinter.StreamAsync(sandbox.ExecuteStreamingAsync(request, cancellationToken));
                     await sandbox.Sessions.FlushAsync(cancellationToken);
-                    ResultPrinter.PrintSummary(result);
+                    var written = artifacts is null ? [] : await Artifacts.WriteAsync(sandbox, result, artifacts, cancellationToken);
+                    ResultPrinter.PrintSummary(result, written);
                     return result.IsSuccess ? 0 : 1;
                 }
             });
@@ -167,7 +171,7 @@ namespace SkWasmPlugin.Cli
         }
 
         /// <summary>After the streamed output: the last expression's value and the summary.</summary>
-        public static void PrintSummary(ExecutionResult result)
+        public static void PrintSummary(ExecutionResult result, IReadOnlyList<string>? written = null)
         {
             // The last expression's value, as a REPL shows it, on its own line after what the program printed.
             if (result.Result is { } value)
@@ -181,6 +185,7 @@ namespace SkWasmPlugin.Cli
                 + $" · memory {result.PeakMemoryBytes / (1024.0 * 1024):0.#} MB[/]");
             foreach (var file in result.Files)
                 err.MarkupLine($"[blue]{(file.Shown ? "shown" : file.Change.ToString().ToLowerInvariant())}:[/] {Markup.Escape(file.Path)} [grey]({Markup.Escape(file.MediaType)}, {file.Size:N0} bytes)[/]");
+            foreach (string line in written ?? []) err.MarkupLine($"[blue]wrote:[/] {Markup.Escape(line)}");
             if (result.StdoutTruncated || result.StderrTruncated) err.MarkupLine("[yellow]output truncated at the limit[/]");
             if (result.Guidance is { } g)
             {

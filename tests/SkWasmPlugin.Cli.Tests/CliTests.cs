@@ -92,6 +92,23 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Out_writes_the_files_the_run_made_and_renders_svg_as_png()
+    {
+        string outDir = Path.Combine(_home, "artifacts");
+        var (code, _, stderr) = await Skwasm(null, "run", "-l", "py", "--out", outDir, "--code",
+            "import pygal\nc = pygal.Bar(width=200, height=120)\nc.add('a', [1, 3])\nc.render_to_file('chart.svg')\nopen('notes.txt', 'w').write('hi')");
+        Assert.Equal(0, code);
+        Assert.True(File.ReadAllText(Path.Combine(outDir, "chart.svg")).Contains("<svg", StringComparison.Ordinal));
+        Assert.Equal([0x89, 0x50, 0x4E, 0x47], File.ReadAllBytes(Path.Combine(outDir, "chart.png"))[..4]);
+        Assert.Contains("wrote:", stderr);
+        Assert.Contains("notes.txt: not kept by a stateless run", stderr);
+
+        var (sessionCode, _, _) = await Skwasm(null, "run", "-l", "py", "--session", "keep", "--out", outDir, "--code", "open('notes.txt', 'w').write('kept')");
+        Assert.Equal(0, sessionCode);
+        Assert.Equal("kept", File.ReadAllText(Path.Combine(outDir, "notes.txt")));
+    }
+
+    [Fact]
     public async Task A_session_keeps_variables_between_invocations()
     {
         Assert.Equal(0, (await Skwasm(null, "run", "-l", "py", "-c", "x = 41", "--session", "demo")).Code);
