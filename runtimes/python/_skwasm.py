@@ -342,9 +342,9 @@ def _prepare():
 # in sys.modules: importing them per call cost 5-25 M fuel each (statistics, calendar, fractions, sqlite3...), while
 # each page they add to the start-up image costs every fresh call a copy. Chosen by measurement: bench/RESULTS.md.
 PRELOADED = (
-    "bisect", "base64", "calendar", "collections", "copy", "csv", "datetime", "decimal", "fractions", "functools",
-    "hashlib", "heapq", "hmac", "io", "itertools", "json", "math", "operator", "random", "re", "sqlite3",
-    "statistics", "string", "textwrap",
+    "bisect", "base64", "calendar", "collections", "copy", "csv", "dataclasses", "datetime", "decimal", "fractions",
+    "functools", "hashlib", "heapq", "hmac", "io", "itertools", "json", "math", "operator", "random", "re", "sqlite3",
+    "statistics", "string", "textwrap", "typing",
 )
 
 
