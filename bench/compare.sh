@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the benchmarks once (Release), measures every case, and prints one table ending with three summary lines.
+# Builds the benchmarks once (Release), measures every case, and prints one table ending with four summary lines.
 #   bench/compare.sh            full run (about 2-4 minutes on 2 cores)
 #   bench/compare.sh --quick    fewer iterations, 20 sessions instead of 100 (about 1 minute)
 # Progress and per-case details go to stderr; the table goes to stdout.
@@ -26,6 +26,9 @@ if [[ ${#quick[@]} -gt 0 ]]; then runs=15; cold=1; warm=3; fi
 
 dotnet "$dll" native --runs "$runs" --out "$rows"
 dotnet "$dll" compare "${quick[@]}" --out "$rows"
+# Realistic agent cells (bench/SkWasmPlugin.Benchmarks/Cells.cs) fresh, side by side with native python3 file.py.
+cell_rounds=20; if [[ ${#quick[@]} -gt 0 ]]; then cell_rounds=6; fi
+dotnet "$dll" cells --rounds "$cell_rounds" --out "$rows"
 dotnet "$dll" first-run-all --cold "$cold" --warm "$warm" --out "$rows"
 # The same program published ReadyToRun (how an app ships): first-run costs are mostly JIT and loading.
 case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac

@@ -138,6 +138,9 @@ internal sealed class DirectGuest : IDisposable
 
     public long MemoryLength => _memory.GetLength();
 
+    /// <summary>Fuel spent by the last <see cref="Exec"/> (0 on an epoch-only engine).</summary>
+    public long LastFuel { get; private set; }
+
     public byte[] CopyMemory() => _memory.GetSpan(0, checked((int)_memory.GetLength())).ToArray();
 
     /// <summary>Pages (4 KiB) of the current memory that differ from <paramref name="baseline"/>, with their bytes.</summary>
@@ -186,7 +189,9 @@ internal sealed class DirectGuest : IDisposable
         int codePtr = _alloc(bytes.Length);
         int inputPtr = _alloc(1);
         bytes.CopyTo(_memory.GetSpan(codePtr, bytes.Length));
+        ulong before = _engine.Fuel ? _store.Fuel : 0;
         int rc = _exec(codePtr, bytes.Length, inputPtr, 0, 0);
+        LastFuel = _engine.Fuel ? (long)(before - _store.Fuel) : 0;
         _ = _memory.ReadNullTerminatedString(_report());
         _free(codePtr);
         _free(inputPtr);

@@ -150,10 +150,11 @@ internal static class Modes
     /// N live sessions: host memory per idle session; closed-loop latency of all N at once; memory after destroy;
     /// and memory after making N sessions live again (to tell retained-for-reuse from leaked).
     /// </summary>
-    public static async Task Concurrency(string? output, Language lang, int sessions, int calls, bool noPool = false, bool noPersist = false, long? keepResident = null)
+    public static async Task Concurrency(string? output, Language lang, int sessions, int calls, bool noPool = false, bool noPersist = false, long? keepResident = null,
+        string? runtimes = null)
     {
         string variant = (noPool ? ", pooling off" : "") + (noPersist ? ", checkpoints not persisted" : "")
-            + (keepResident is { } k ? $", PoolKeepResidentBytes={k}" : "");
+            + (keepResident is { } k ? $", PoolKeepResidentBytes={k}" : "") + (runtimes is null ? "" : $", runtimes {runtimes}");
         string cache = Paths.PersistentModuleCache();
         string root = Paths.NewTempDir("skwasm-bench-conc");
         try
@@ -163,6 +164,7 @@ internal static class Modes
                 if (noPool) o.UsePoolingAllocator = false;
                 if (noPersist) o.Sessions.PersistCheckpoints = false;
                 if (keepResident is { } k) o.PoolKeepResidentBytes = k;
+                o.RuntimesPath = runtimes;
             });
             Log($"concurrency {lang.Name()}{variant}: {sessions} sessions x {calls} calls, latency {c.Latency}, {c.CallsPerSecond:0} calls/s, create+first call {c.CreateMsPerSession:0.##} ms/session");
             Log($"  memory baseline             {c.Baseline}");

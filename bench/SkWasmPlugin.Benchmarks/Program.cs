@@ -14,8 +14,12 @@ if (args.Length == 0)
           compare [--out F] [--quick]           in-process cases (warm, fresh, recovery, concurrency, memory, fuel, phases)
           native [--out F] [--runs N]           /usr/bin/python3 -c and /usr/bin/node -e baselines
           first-run-all [--out F] [--cold N] [--warm N] [--variant NAME] [--child-exe PATH]   first execution after process start, in child processes
-          conc --lang L [--sessions N] [--calls K] [--no-pool] [--no-persist] [--keep-resident BYTES] [--out F]   N live sessions: memory, concurrent latency, destroy
+          conc --lang L [--sessions N] [--calls K] [--no-pool] [--no-persist] [--keep-resident BYTES] [--runtimes DIR] [--out F]   N live sessions: memory, concurrent latency, destroy
           fresh [--calls N]                     fresh stateless calls only (both languages, one process): quick side-by-side checks
+          cells [--rounds N] [--before DIR] [--out F]   realistic agent cells fresh vs native python3 file.py (and another runtimes tree side by side)
+          imports [--runs N] [--prelude CODE]   import cost of candidate stdlib modules (fuel, time, pages), Wasmtime directly
+          fuel --code CODE... [--prelude CODE]  fuel, time and pages of pieces of code on a restored instance, Wasmtime directly
+          image-trial --prelude CODE... [--rounds N]   trial start-up images (code run after start-up), alternating, Wasmtime directly
           mcp --exe PATH [--runs N] [--out F]   skwasm mcp over stdio: initialize and first execute_code, from process start
           cli --exe PATH [--runs N] [--out F]   the skwasm command line, start to exit, empty and warm module cache
           keep-resident [--instances N] [--out F]   pooling keep-resident 16 MiB vs 0, Wasmtime directly
@@ -45,7 +49,7 @@ switch (mode)
     {
         if (!Languages.TryParse(Opt("--lang") ?? "python", out var language)) throw new ArgumentException("--lang python|javascript");
         await Modes.Concurrency(Opt("--out"), language, IntOpt("--sessions", 100), IntOpt("--calls", 20), Flag("--no-pool"), Flag("--no-persist"),
-            Opt("--keep-resident") is { } keep ? long.Parse(keep, CultureInfo.InvariantCulture) : null);
+            Opt("--keep-resident") is { } keep ? long.Parse(keep, CultureInfo.InvariantCulture) : null, Opt("--runtimes"));
         return 0;
     }
     case "keep-resident":
@@ -72,6 +76,19 @@ switch (mode)
         Paths.TryDelete(root);
         return 0;
     }
+    case "cells":
+        await CellCases.Run(Opt("--out"), IntOpt("--rounds", 30), IntOpt("--warmup", 3), Opt("--before"), Opt("--runtimes"));
+        return 0;
+    case "imports":
+        CellCases.Imports(Opt("--modules")?.Split(',') ?? Cells.Candidates, IntOpt("--runs", 9), Opt("--prelude"));
+        return 0;
+    case "fuel":
+        CellCases.Fuel(rest.Where((a, i) => i > 0 && rest[i - 1] == "--code").ToArray(), IntOpt("--runs", 9), Opt("--prelude"));
+        return 0;
+    case "image-trial":
+        // Every value after a --prelude is one trial image; "" is the image as built.
+        CellCases.ImageTrial(rest.Where((a, i) => i > 0 && rest[i - 1] == "--prelude").ToArray(), IntOpt("--rounds", 10));
+        return 0;
     case "mcp":
         Modes.Mcp(Opt("--out"), Opt("--exe") ?? throw new ArgumentException("--exe PATH (skwasm published NativeAOT) is required"), IntOpt("--runs", 9));
         return 0;

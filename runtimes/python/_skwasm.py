@@ -5,10 +5,12 @@ The report's shape is documented in runtimes/ABI.md. Everything here runs inside
 """
 import _ast
 import builtins
+import gc
 import io
 import json
 import linecache
 import os
+import re
 import sys
 import traceback
 
@@ -19,6 +21,9 @@ _MAX_NAME = 300      # characters of a name, key, path or frame function
 _MAX_FRAMES = 100    # innermost frames of the user's code
 _MAX_TRACEBACK_PART = 10000  # characters of one part (a frame, the message) of the traceback on stderr
 _MAX_RESULT = 10000  # characters of the last expression's repr kept in the report (the host caps again)
+# The runner's own references: user code may patch the modules (json.dumps = None) and still gets its report.
+_report_encoder = json.JSONEncoder(default=str)
+_TextIOWrapper, _BytesIO = io.TextIOWrapper, io.BytesIO
 _main = sys.modules["__main__"].__dict__
 _main.setdefault("__builtins__", builtins)
 _cells = 0
@@ -52,7 +57,6 @@ def _names(frame):
 
 def _keys_on_line(frame, line_text):
     """Keys of the mappings named on the failing line: what the user could have meant."""
-    import re
     keys, seen = [], set()
     for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", line_text or ""):
         value = frame.f_locals.get(name, frame.f_globals.get(name))
@@ -189,6 +193,68 @@ def _result_repr(value):
         return None, _text("repr() of the result raised %s: %s" % (type(exc).__name__, _message(exc)), _MAX_MESSAGE)
 
 
+def _split_tree(source):
+    """(the cell without its last statement if that is an expression, that expression or None), compiled via a tree."""
+    tree = compile(source, FILENAME, "exec", _ast.PyCF_ONLY_AST)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], _ast.Expr) else None
+    return compile(tree, FILENAME, "exec"), None if last is None else compile(_ast.Expression(last.value), FILENAME, "eval")
+
+
+def _split_cell(text):
+    """(code objects to run in order, the last statement's expression compiled for eval, or None).
+
+    A tree costs as much again as compiling the cell (some 150 k fuel even for one line), so the last statement is
+    found without one where that is certain: it starts at the cell's last line that begins in column 0 when the
+    lines above compile on their own (every bracket and string is closed there, and that line cannot continue a
+    statement above: further clauses of a compound statement, else/except/..., do not compile alone). It is an
+    expression when it compiles as one, and not one when its line starts like a statement (_STATEMENT) and holds
+    no ';'; otherwise its own tree decides. Line numbers stay the cell's (blank lines in front of the tail). Where
+    no line fits, and for a cell that does not compile (for its error), the tree of the whole cell decides."""
+    # Not for other line ends, a form feed (it resets the column) or future flags (they would not reach the tail).
+    if "\r" not in text and "\f" not in text and "__future__" not in text:
+        lines = text.split("\n")
+        tries = 0
+        for i in range(len(lines) - 1, -1, -1):
+            first = lines[i][:1]
+            if first in ("", " ", "\t", "#"):
+                continue
+            split = _split_at(lines, i)
+            if split is not None:
+                return split
+            tries += 1  # inside brackets or a string, a further clause, or a real error: up to two lines further up
+            if tries == 3:
+                break
+    body, last = _split_tree(text)
+    return (body,), last
+
+
+# A line that starts with one of these is a statement, never an expression: its tail skips the eval attempt (a
+# failed compile costs as much as a good one, its error message being worked out by a second parse).
+_STATEMENT = re.compile(
+    r"(?:for|while|if|def|class|with|try|import|from|del|pass|raise|return|global|nonlocal|assert|break|continue|async)\b"
+    r"|@|[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*(?://|\*\*|>>|<<|[-+*/%@&|^])?=(?!=)")
+
+
+def _split_at(lines, i):
+    """_split_cell's split with the last statement starting at line i, or None when line i cannot start it."""
+    tail = "\n" * i + "\n".join(lines[i:])
+    try:
+        head = (compile("\n".join(lines[:i]), FILENAME, "exec"),) if i else ()
+        if _STATEMENT.match(lines[i]) is None:
+            try:
+                return head, compile(tail, FILENAME, "eval")
+            except SyntaxError:  # not only an expression (or one the eval grammar lacks): the tail's tree decides
+                body, last = _split_tree(tail)
+                return head + (body,), last
+        body = compile(tail, FILENAME, "exec")
+    except SyntaxError:
+        return None
+    if ";" in tail:  # more statements on the line: the last may be an expression
+        body, last = _split_tree(tail)
+        return head + (body,), last
+    return head + (body,), None
+
+
 def run(code, stdin, flags):
     global _cells
     _cells += 1
@@ -196,16 +262,18 @@ def run(code, stdin, flags):
     result = result_error = None
     try:
         # Inside the try: a soft stop may land on any line, these included.
-        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8", errors="replace")
+        if _cells == 1:
+            _reseed()
+        sys.stdin = _TextIOWrapper(_BytesIO(stdin), encoding="utf-8", errors="replace")
         text = code.decode("utf-8", errors="replace")
         linecache.cache[FILENAME] = (len(text), None, text.splitlines(True), FILENAME)
-        # Parsed once, then compiled from the tree: a last statement that is an expression is evaluated on its own
-        # (same globals, same file name and line numbers) so its value can be shown, as IPython's Out does.
-        tree = compile(text, FILENAME, "exec", _ast.PyCF_ONLY_AST)
-        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], _ast.Expr) else None
-        exec(compile(tree, FILENAME, "exec"), _main)
+        # A last statement that is an expression is evaluated on its own (same globals, same file name and line
+        # numbers) so its value can be shown, as IPython's Out does.
+        codes, last = _split_cell(text)
+        for code_object in codes:
+            exec(code_object, _main)
         if last is not None:
-            value = eval(compile(_ast.Expression(last.value), FILENAME, "eval"), _main)
+            value = eval(last, _main)
             if value is not None:
                 result, result_error = _result_repr(value)
     except SystemExit as exc:
@@ -235,7 +303,7 @@ def run(code, stdin, flags):
             report = {"exitCode": exit_code, "error": _clean(error) if error else None}
             if error is None and (result is not None or result_error is not None):
                 report["result"], report["resultError"] = result, result_error
-            return exit_code, json.dumps(report, default=str)
+            return exit_code, _report_encoder.encode(report)
         except Interrupted:
             continue
     return exit_code, '{"exitCode": %d, "error": null}' % exit_code
@@ -267,6 +335,33 @@ def _prepare():
     _disable_network()
     _readable_stdlib_sources()
     builtins.help = _Helper()
+    _preload()
+
+
+# Standard-library modules agents import most, imported at start-up so that every fresh interpreter already has them
+# in sys.modules: importing them per call cost 5-25 M fuel each (statistics, calendar, fractions, sqlite3...), while
+# each page they add to the start-up image costs every fresh call a copy. Chosen by measurement: bench/RESULTS.md.
+PRELOADED = (
+    "bisect", "base64", "calendar", "collections", "copy", "csv", "dataclasses", "datetime", "decimal", "fractions",
+    "functools", "hashlib", "heapq", "hmac", "io", "itertools", "json", "math", "operator", "random", "re", "sqlite3",
+    "statistics", "string", "textwrap", "typing",
+)
+
+
+def _preload():
+    for name in PRELOADED:
+        try:
+            __import__(name)  # into sys.modules only: no name of the user's (__main__) namespace
+        except ImportError:
+            pass
+
+
+def _reseed():
+    """The first call of an interpreter restored from the start-up image: random's hidden generator was seeded
+    when start-up imported it, so every fresh interpreter would otherwise draw the same numbers."""
+    module = sys.modules.get("random")
+    if module is not None and type(getattr(module, "_inst", None)) is getattr(module, "Random", None):
+        module._inst.seed()
 
 
 class _Helper:
@@ -357,3 +452,7 @@ _prepare()
 # start-up snapshot rather than paid by every fresh interpreter.
 run(b"pass", b"", 0)
 _cells = 0
+# What start-up made stays for good: collected once, then frozen, so the collector never walks those objects again
+# (each walk costs fuel and rewrites their headers, which a session's checkpoint would then have to hold).
+gc.collect()
+gc.freeze()
