@@ -313,6 +313,11 @@ SITE_PACKAGES = "/data/site-packages"
 
 
 def _prepare():
+    # Output line by line, as QuickJS's driver writes it: CPython buffers a stdout that is not a terminal in 8 KB
+    # blocks, so a streamed call would see nothing until the end, and a trap would lose what was printed. Set here, in
+    # the start-up image, and not by a first cell: a cell run at start-up would count as the interpreter's first call
+    # and skip _reseed in the user's.
+    sys.stdout.reconfigure(line_buffering=True)
     # The workspace is the working directory, as a notebook user expects.
     try:
         os.chdir("/app")

@@ -96,7 +96,6 @@ internal sealed class GuestRuntime : IDisposable
                 using var instance = new GuestInstance(this, host.Stateless, scratch, Unlimited(scratch));
                 instance.Initialize(InitFuel);
                 StartupFuel = InitFuel - instance.FuelLeft;
-                if (language == Language.Python) StartupFuel += LineBufferStdout(instance, host.Options);
                 InterruptPlan = instance.ReadInterruptPlan();
                 StartedImage = instance.Capture(pristine.MemorySpan);
                 if (snapshotFile is not null) TryWriteStarted(snapshotFile);
@@ -122,23 +121,6 @@ internal sealed class GuestRuntime : IDisposable
         string buildKey = wasmSha + "|" + string.Join(";", mounts.Select(m => m.GuestPath));
         string key = $"{ModuleCache.WasmtimeVersion}|{buildKey}|{InitFuel}|{MountFingerprint(mounts)}|started-2";
         return Path.Combine(cacheDir, $"{language.Name()}-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..32]}.started");
-    }
-
-    /// <summary>
-    /// Makes the started interpreter's stdout line-buffered (a setting the start-up image keeps), as QuickJS's driver
-    /// does: CPython buffers a stdout that is not a terminal in 8 KB blocks, so a streamed call would see nothing until
-    /// the end, and a trap would lose what was printed. Done here because the runner (runtimes/python) has no setting
-    /// for it. Returns the fuel it took.
-    /// </summary>
-    private long LineBufferStdout(GuestInstance instance, SandboxOptions options)
-    {
-        var limits = new EffectiveLimits(InitFuel, options.DefaultMemoryBytes, TimeSpan.FromMinutes(1), 64 * 1024, 64 * 1024);
-        var raw = instance.Execute("import sys as _s\n_s.stdout.reconfigure(line_buffering=True)\ndel _s\n", null, 0, limits, CancellationToken.None);
-        if (raw.Outcome != ExecutionOutcome.Success)
-            throw new InvalidOperationException(
-                $"The python runtime could not set up its output ({raw.Outcome}): {raw.Stderr} {raw.TrapMessage}. " +
-                "Its files may be damaged: restore them with 'git checkout -- runtimes' or rebuild with runtimes/build-all.sh.");
-        return raw.FuelConsumed;
     }
 
     private string NewScratch(string purpose)
