@@ -5,35 +5,6 @@ using Azure.Storage.Blobs;
 
 namespace SkWasmPlugin.Sandbox.AzureBlob.Tests;
 
-/// <summary>Finds Azurite (npm package 'azurite'): $SKWASM_AZURITE, the cache folder .ci/run installs into, or PATH.</summary>
-public static class AzuriteLocator
-{
-    public static string? Find()
-    {
-        string? env = Environment.GetEnvironmentVariable("SKWASM_AZURITE");
-        if (!string.IsNullOrEmpty(env) && File.Exists(env)) return env;
-        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        string cached = Path.Combine(home, ".cache", "skwasm", "azurite", "node_modules", ".bin", "azurite-blob");
-        if (File.Exists(cached)) return cached;
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
-        {
-            string candidate = Path.Combine(dir, "azurite-blob");
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
-}
-
-/// <summary>A fact that is skipped, saying why, when Azurite is not installed.</summary>
-public sealed class AzuriteFactAttribute : FactAttribute
-{
-    public AzuriteFactAttribute()
-    {
-        if (AzuriteLocator.Find() is null)
-            Skip = "Azurite is not installed: run `npm install --prefix ~/.cache/skwasm/azurite azurite` (.ci/run does) or set SKWASM_AZURITE to azurite-blob.";
-    }
-}
-
 /// <summary>Starts Azurite's blob service on a free loopback port for the test class and stops it after.</summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
@@ -46,8 +17,13 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        string? azurite = AzuriteLocator.Find();
-        if (azurite is null) return;
+        // Outside CI the facts are skipped when Azurite is missing; in CI they fail here with the reason.
+        string? azurite = AzuriteLocator.Executable;
+        if (azurite is null)
+        {
+            if (AzuriteLocator.InCi) throw new InvalidOperationException(AzuriteLocator.Problem);
+            return;
+        }
         int port = FreePort();
         Directory.CreateDirectory(Root);
         _process = Process.Start(new ProcessStartInfo(azurite,
@@ -70,6 +46,13 @@ public sealed class AzuriteFixture : IAsyncLifetime
             catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
             {
                 await Task.Delay(100);
+            }
+            catch (SocketException ex)
+            {
+                string why = _process.HasExited
+                    ? $"exited with {_process.ExitCode}: {(await _process.StandardError.ReadToEndAsync()).Trim()}"
+                    : "did not listen within 30 s";
+                throw new InvalidOperationException($"Azurite ({azurite}) {why}", ex);
             }
         }
     }
