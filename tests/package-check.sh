@@ -43,11 +43,11 @@ check() {
 # contains FILE TEXT: FILE has TEXT (shown on failure).
 contains() { grep -qF -- "$2" "$1" || { echo "'$2' not in $1:"; cat "$1"; return 1; }; }
 
-PACKAGES=(SkWasmPlugin.Sandbox SkWasmPlugin.Sandbox.AzureBlob SkWasmPlugin.AI SkWasmPlugin.SemanticKernel
+PACKAGES=(SkWasmPlugin.Sandbox SkWasmPlugin.Sandbox.AzureBlob SkWasmPlugin.AI SkWasmPlugin.SemanticKernel SkWasmPlugin.AgentFramework
           SkWasmPlugin.Mcp SkWasmPlugin.Mcp.Tool SkWasmPlugin.Cli)
 
 # --- The packages -------------------------------------------------------------------------------------------------
-check "THIRD-PARTY-NOTICES.txt is current" "$ROOT/build/write-third-party-notices.sh" --check
+check "THIRD-PARTY-NOTICES.txt is current" "$ROOT/src/write-third-party-notices.sh" --check
 # One build of the packable projects (a solution filter), Release, into the work folder: the checkout's bin/ and obj/
 # stay as they are.
 pack_all() {

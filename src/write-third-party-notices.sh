@@ -4,11 +4,11 @@
 # NuGet dependencies of src/*. Run it after runtimes/write-manifest.sh or after changing a dependency;
 # tests/package-check.sh runs it with --check, which fails when the committed file is out of date.
 #
-#   build/write-third-party-notices.sh           # rewrite THIRD-PARTY-NOTICES.txt
-#   build/write-third-party-notices.sh --check   # exit 1 if it would change
+#   src/write-third-party-notices.sh           # rewrite THIRD-PARTY-NOTICES.txt
+#   src/write-third-party-notices.sh --check   # exit 1 if it would change
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-OUT="$ROOT/THIRD-PARTY-NOTICES.txt"
+OUT="$ROOT/src/THIRD-PARTY-NOTICES.txt"
 TMP="$(mktemp)"
 trap 'rm -f "$TMP"' EXIT
 
@@ -30,6 +30,7 @@ NUGET_LICENCES = {
                 "HarfBuzzSharp and its native assets: MIT)",
     "Polly.Core": "BSD-3-Clause",
     "Microsoft.Extensions.AI": "MIT",
+    "Microsoft.Agents.AI": "MIT",
     "Microsoft.Extensions.DependencyInjection.Abstractions": "MIT",
     "Microsoft.Extensions.Hosting.Abstractions": "MIT",
     "Microsoft.Extensions.Logging.Abstractions": "MIT",
@@ -74,7 +75,7 @@ w("")
 w("SkWasmPlugin itself is licensed under the Apache License 2.0. Its packages ship the components of part 1 and 2")
 w("below, each under its own licence, whose full text is in part 4 (and, for part 1, in guest/licenses/ beside the")
 w("runtimes). The NuGet packages of part 3 are not redistributed by ours: NuGet restores them, each with its licence.")
-w("This file is written by build/write-third-party-notices.sh from runtimes/manifest.json and runtimes/licenses/.")
+w("This file is written by src/write-third-party-notices.sh from runtimes/manifest.json and runtimes/licenses/.")
 w("")
 w("1. Guest runtimes (SkWasmPlugin.Sandbox: guest/ in the application's output)")
 w("-----------------------------------------------------------------------------")
@@ -119,7 +120,7 @@ PY
 
 if [ "${1:-}" = "--check" ]; then
   if ! cmp -s "$TMP" "$OUT"; then
-    echo "THIRD-PARTY-NOTICES.txt is out of date: run build/write-third-party-notices.sh" >&2
+    echo "THIRD-PARTY-NOTICES.txt is out of date: run src/write-third-party-notices.sh" >&2
     exit 1
   fi
 else
