@@ -158,10 +158,11 @@ public sealed class CodeInterpreterTools(ICodeSandbox sandbox, CodeInterpreterOp
             int textCap = _options.MaxOutputCharsForModel * 4 * 4;
             int cap = Math.Max(textCap, _options.MaxFileTransferBytes);
             var file = await sandbox.Sessions.ReadFileAsync(sessionId, path, cap, cancellationToken).ConfigureAwait(false);
-            if (FileTransfer.TryDecodeText(file.Content, file.Truncated, out string? text))
+            if (FileTransfer.IsText(file.Content, file.Truncated))
             {
                 bool cut = file.Truncated || file.Content.Length > textCap;
-                if (file.Content.Length > textCap) FileTransfer.TryDecodeText(file.Content[..textCap], true, out text);
+                // Only what is shown is decoded: the head of a large file.
+                FileTransfer.TryDecodeText(cut ? file.Content[..Math.Min(file.Content.Length, textCap)] : file.Content, cut, out string? text);
                 var result = new JsonObject
                 {
                     ["path"] = path, ["size"] = file.Size, ["encoding"] = "text",

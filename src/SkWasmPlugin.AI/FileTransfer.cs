@@ -27,6 +27,13 @@ internal static class FileTransfer
         }
     }
 
+    /// <summary>Whether <paramref name="content"/> is UTF-8 text without NUL bytes (a cut read may end inside a character), decoding nothing.</summary>
+    public static bool IsText(ReadOnlyMemory<byte> content, bool cut)
+    {
+        var span = cut ? Utf8Head(content.Span) : content.Span;
+        return !span.Contains((byte)0) && System.Text.Unicode.Utf8.IsValid(span);
+    }
+
     /// <summary>The bytes a write_file call carries: <paramref name="encoding"/> is "text"/"utf-8" (the default) or "base64".</summary>
     public static bool TryDecodeContent(string content, string? encoding, out byte[]? bytes, out string? problem)
     {

@@ -194,15 +194,9 @@ public sealed class WasmCodeInterpreterChatClient : DelegatingChatClient
         return outputs;
     }
 
-#pragma warning disable MEAI001 // HostedFileContent.Scope: see UploadInputsAsync.
+#pragma warning disable MEAI001 // the session-file form of WasmSessionFileClient, an evaluation API: see UploadInputsAsync.
     private static HostedFileContent FileOf(string session, JsonElement file) =>
-        new(file.GetProperty("path").GetString()!)
-        {
-            Scope = session,
-            Name = Path.GetFileName(file.GetProperty("path").GetString()),
-            MediaType = file.GetProperty("mediaType").GetString(),
-            SizeInBytes = file.GetProperty("size").GetInt64(),
-        };
+        WasmSessionFileClient.Describe(session, file.GetProperty("path").GetString()!, file.GetProperty("size").GetInt64(), file.GetProperty("mediaType").GetString());
 #pragma warning restore MEAI001
 
     private static JsonDocument? JsonOf(FunctionResultContent result)
