@@ -192,6 +192,47 @@ public sealed class RoundTwoTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("2 ab\n", after.Stdout);
     }
 
+    [Fact]
+    public async Task A_host_that_unloads_a_session_hands_it_over_with_its_state_and_takes_it_back_later()
+    {
+        await using var first = new WasmCodeSandbox(Options(o => o.Sessions.SessionLockTimeout = TimeSpan.FromMilliseconds(300)));
+        await using var second = new WasmCodeSandbox(Options(o => o.Sessions.SessionLockTimeout = TimeSpan.FromMilliseconds(300)));
+        string id = (await first.Sessions.CreateAsync()).Id;
+        Assert.True((await Run(first, "n = 1\nopen('log', 'a').write('a')", id)).IsSuccess);
+        Assert.False(await second.Sessions.UnloadAsync(id)); // not loaded there
+        Assert.True(await first.Sessions.UnloadAsync(id));
+        Assert.False(await first.Sessions.UnloadAsync(id)); // already given up
+
+        // The other host takes it at once (no lock wait) with the state and files of the last call.
+        var there = await Run(second, "n += 1\nopen('log', 'a').write('b')\nprint(n, open('log').read())", id);
+        Assert.Equal("2 ab\n", there.Stdout);
+        await Assert.ThrowsAsync<SessionInUseException>(() => Run(first, "n += 100", id)); // and holds it now
+
+        await second.Sessions.FlushAsync(id);
+        Assert.True(await second.Sessions.UnloadAsync(id));
+        var back = await Run(first, "n += 1\nprint(n)", id);
+        Assert.Equal("3\n", back.Stdout);
+        Assert.Equal(3, (await first.Sessions.GetAsync(id))!.ExecutionCount);
+        await Assert.ThrowsAsync<ArgumentException>(() => first.Sessions.UnloadAsync("../x"));
+        await first.Sessions.FlushAsync("s-unknown"); // nothing to write, not an error
+    }
+
+    [Fact]
+    public async Task A_call_waiting_while_its_session_is_unloaded_runs_on_the_session_loaded_again()
+    {
+        await using var sandbox = new WasmCodeSandbox(Options());
+        string id = (await sandbox.Sessions.CreateAsync()).Id;
+        Assert.True((await Run(sandbox, "n = 1", id)).IsSuccess);
+        var slow = Run(sandbox, "import time\ntime.sleep(0.5)\nn += 1", id);
+        await Task.Delay(150); // the slow call holds the session now
+        var unload = sandbox.Sessions.UnloadAsync(id);
+        var waiting = Run(sandbox, "n += 1\nprint(n)", id);
+        Assert.True((await slow).IsSuccess);
+        Assert.True(await unload);
+        Assert.Equal("3\n", (await waiting).Stdout);
+        Assert.Equal("3\n", (await Run(sandbox, "print(n)", id)).Stdout);
+    }
+
     [Theory]
     [InlineData(Language.Python, "raise AssertionError('A' * 30_000_000)")]
     [InlineData(Language.JavaScript, "throw new Error('A'.repeat(30000000))")]

@@ -51,4 +51,18 @@ public interface ISessionManager
 
     /// <summary>Writes every pending checkpoint to storage now (called on shutdown; the CLI calls it before exiting).</summary>
     Task FlushAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes one session's pending checkpoints and record to storage now. Does nothing when this process has not
+    /// loaded the session; an unknown id is not an error here.
+    /// </summary>
+    Task FlushAsync(string sessionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gives a session up in this process: writes its pending checkpoints and record, drops its interpreters and
+    /// releases its hold in storage (see <see cref="IWorkspaceStorage.TryLockSessionAsync"/>), so another process
+    /// can take it. The session stays in storage; the next call here loads it again. A running call finishes first.
+    /// False when this process had not loaded the session.
+    /// </summary>
+    Task<bool> UnloadAsync(string sessionId, CancellationToken cancellationToken = default);
 }

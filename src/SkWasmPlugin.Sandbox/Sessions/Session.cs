@@ -20,6 +20,9 @@ internal sealed class Session(SessionRecord record, string workspacePath)
     public Dictionary<Language, LanguageState> States { get; } = [];
     public bool Destroyed { get; set; }
 
+    /// <summary>Given up by this process (<see cref="ISessionManager.UnloadAsync"/>): this object is stale; load the session again.</summary>
+    public bool Unloaded { get; set; }
+
     /// <summary>The workspace as the last call left it, to find what the next call changes; null: scan before the next call.</summary>
     public WorkspaceScan? LastScan { get; set; }
     public bool RecordDirty { get; set; }

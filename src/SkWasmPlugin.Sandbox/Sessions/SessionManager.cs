@@ -152,6 +152,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
         WorkspacePaths.ValidateSessionId(sessionId);
         var session = await _registry.FindAsync(sessionId, cancellationToken).ConfigureAwait(false);
         if (session is null) return false;
+        if (session.Unloaded) return await DestroyAsync(sessionId, cancellationToken).ConfigureAwait(false); // given up meanwhile: load it again
         session.Destroyed = true;
         await session.Lifetime.CancelAsync().ConfigureAwait(false); // stops a running call at the next epoch tick
         await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -272,20 +273,48 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         foreach (var session in _registry.Loaded)
+            await FlushLoadedAsync(session, unload: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task FlushAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        WorkspacePaths.ValidateSessionId(sessionId);
+        if (_registry.TryGet(sessionId, out var session))
+            await FlushLoadedAsync(session, unload: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> UnloadAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        WorkspacePaths.ValidateSessionId(sessionId);
+        return _registry.TryGet(sessionId, out var session)
+            && await FlushLoadedAsync(session, unload: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Checkpoints a loaded session and waits until storage has it; with <paramref name="unload"/> then drops it from
+    /// this process and gives up its storage lock. False when it was destroyed or unloaded meanwhile.
+    /// </summary>
+    private async Task<bool> FlushLoadedAsync(Session session, bool unload, CancellationToken cancellationToken)
+    {
+        await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (session.Destroyed) continue;
-                foreach (var (language, state) in session.States)
-                    _checkpoints.Checkpoint(session, language, state);
-                await CheckpointWriter.WaitPersistedAsync(session).ConfigureAwait(false);
-                if (session.RecordDirty) await CheckpointWriter.SaveRecordAsync(_storage, session, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                session.Gate.Release();
-            }
+            if (session.Destroyed || session.Unloaded) return false;
+            foreach (var (language, state) in session.States)
+                _checkpoints.Checkpoint(session, language, state);
+            await CheckpointWriter.WaitPersistedAsync(session).ConfigureAwait(false);
+            if (session.RecordDirty) await CheckpointWriter.SaveRecordAsync(_storage, session, cancellationToken).ConfigureAwait(false);
+            if (!unload) return true;
+            await _storage.SyncWorkspaceAsync(session.Id, cancellationToken).ConfigureAwait(false);
+            foreach (var state in session.States.Values) _pool.Release(state);
+            session.Unloaded = true; // a caller waiting on the gate loads the session again
+            _registry.Unload(session.Id);
+            if (session.StorageLock is { } hold) await hold.DisposeAsync().ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            session.Gate.Release();
         }
     }
 

@@ -142,16 +142,20 @@ internal sealed class SessionRegistry(IWorkspaceStorage storage, SessionManagerO
     /// <summary>Runs <paramref name="work"/> holding the session's gate; throws if the session was destroyed meanwhile.</summary>
     public async Task<T> WithSessionAsync<T>(string sessionId, Func<Session, Task<T>> work, CancellationToken cancellationToken)
     {
-        var session = await RequireAsync(sessionId, cancellationToken).ConfigureAwait(false);
-        await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        while (true)
         {
-            if (session.Destroyed) throw new SessionNotFoundException(sessionId);
-            return await work(session).ConfigureAwait(false);
-        }
-        finally
-        {
-            session.Gate.Release();
+            var session = await RequireAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (session.Destroyed) throw new SessionNotFoundException(sessionId);
+                if (session.Unloaded) continue; // given up while this call waited: load it again
+                return await work(session).ConfigureAwait(false);
+            }
+            finally
+            {
+                session.Gate.Release();
+            }
         }
     }
 }
