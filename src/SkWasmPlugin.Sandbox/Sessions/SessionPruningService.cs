@@ -4,8 +4,12 @@ using Microsoft.Extensions.Options;
 
 namespace SkWasmPlugin.Sandbox.Sessions;
 
-/// <summary>Prunes idle sessions and evicts idle interpreters on a timer; flushes checkpoints on shutdown.</summary>
-internal sealed class SessionPruningService(ICodeSandbox sandbox, IOptions<SandboxOptions> options, ILogger<SessionPruningService> logger) : BackgroundService
+/// <summary>
+/// Prunes idle sessions and evicts idle interpreters on a timer; flushes checkpoints on shutdown. It works on the
+/// registered <see cref="WasmCodeSandbox"/> itself, not on whatever <see cref="ICodeSandbox"/> an app puts in front of
+/// it (a cluster client, for one, whose sessions live on other hosts).
+/// </summary>
+internal sealed class SessionPruningService(WasmCodeSandbox sandbox, IOptions<SandboxOptions> options, ILogger<SessionPruningService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,6 +36,14 @@ internal sealed class SessionPruningService(ICodeSandbox sandbox, IOptions<Sandb
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await sandbox.Sessions.FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await sandbox.Sessions.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host stops without grace: sessions keep their last stored checkpoints.
+            logger.LogWarning("The host stopped before every session's checkpoint was written; those sessions keep their last stored checkpoint");
+        }
     }
 }

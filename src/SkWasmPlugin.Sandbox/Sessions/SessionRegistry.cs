@@ -13,8 +13,13 @@ internal sealed class SessionRegistry(IWorkspaceStorage storage, SessionManagerO
 {
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
 
-    /// <summary>Serialises loading sessions into this process (each takes the session's storage lock once).</summary>
-    private readonly SemaphoreSlim _loading = new(1, 1);
+    /// <summary>
+    /// Serialise loading a session into this process (it takes the session's storage lock once). Striped by id, so a
+    /// session whose lock another process still holds (one handing it over, say) does not hold up loading the others.
+    /// </summary>
+    private readonly SemaphoreSlim[] _loading = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
+    private SemaphoreSlim LoadingGate(string sessionId) => _loading[(int)((uint)StringComparer.Ordinal.GetHashCode(sessionId) % (uint)_loading.Length)];
 
     /// <summary>Every session in storage or in memory (listed from storage once, then kept up to date here).</summary>
     private HashSet<string>? _known;
@@ -97,7 +102,8 @@ internal sealed class SessionRegistry(IWorkspaceStorage storage, SessionManagerO
     {
         if (_sessions.TryGetValue(sessionId, out var live)) return live.Destroyed ? null : live;
         if (await PeekAsync(sessionId, cancellationToken).ConfigureAwait(false) is null) return null;
-        await _loading.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var loading = LoadingGate(sessionId);
+        await loading.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_sessions.TryGetValue(sessionId, out live)) return live.Destroyed ? null : live;
@@ -124,7 +130,7 @@ internal sealed class SessionRegistry(IWorkspaceStorage storage, SessionManagerO
         }
         finally
         {
-            _loading.Release();
+            loading.Release();
         }
     }
 
