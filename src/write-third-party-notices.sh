@@ -43,6 +43,10 @@ NUGET_LICENCES = {
     "System.CommandLine": "MIT",
     "Spectre.Console": "MIT",
     "Azure.Storage.Blobs": "MIT",
+    "Microsoft.Orleans.Sdk": "MIT",
+    "Microsoft.Orleans.Server": "MIT",
+    "Microsoft.Orleans.Client": "MIT",
+    "Microsoft.Orleans.Serialization.SystemTextJson": "MIT",
 }
 # Built and checked in runtimes/ but not packed (SkWasmPlugin.Sandbox.csproj lists what is).
 NOT_PACKED = {"runtimes/quickjs/qjs-cli.wasm"}

@@ -44,7 +44,7 @@ check() {
 contains() { grep -qF -- "$2" "$1" || { echo "'$2' not in $1:"; cat "$1"; return 1; }; }
 
 PACKAGES=(SkWasmPlugin.Sandbox SkWasmPlugin.Sandbox.AzureBlob SkWasmPlugin.AI SkWasmPlugin.SemanticKernel SkWasmPlugin.AgentFramework
-          SkWasmPlugin.Mcp SkWasmPlugin.Mcp.Tool SkWasmPlugin.Cli)
+          SkWasmPlugin.Mcp SkWasmPlugin.Mcp.Tool SkWasmPlugin.Cli SkWasmPlugin.Orleans)
 
 # --- The packages -------------------------------------------------------------------------------------------------
 check "THIRD-PARTY-NOTICES.txt is current" "$ROOT/src/write-third-party-notices.sh" --check
