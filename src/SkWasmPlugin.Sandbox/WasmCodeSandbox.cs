@@ -273,21 +273,21 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     /// <inheritdoc />
     public SandboxDescription Describe() => new(
         [
-            new RuntimeDescription("python", "CPython (WASI reactor)", "3.11", ["Standard library without ssl, ctypes, sockets, subprocess or threads.", $"Pure-Python packages, importable in every run without installing: {string.Join(", ", _packages.Names)}.", "No numpy, pandas, matplotlib or compiled extensions: csv + statistics for tables, pygal or svgwrite for charts (SVG)."]),
-            new RuntimeDescription("javascript", "QuickJS (WASI reactor)", QuickJsVersion(), ["ES2023; no Node.js modules except a small 'fs' over /app; console.log, readline(), readStdin()."]),
+            Runtime(Language.Python, ["Standard library without ssl, ctypes, sockets, subprocess or threads.", $"Pure-Python packages, importable in every run without installing: {string.Join(", ", _packages.Names)}.", "No numpy, pandas, matplotlib or compiled extensions: csv + statistics for tables, pygal or svgwrite for charts (SVG)."]),
+            Runtime(Language.JavaScript, ["ES2023; no Node.js modules except a small 'fs' over /app; console.log, readline(), readStdin()."]),
         ],
         Describe(_options.Resolve(null)),
         Describe(new EffectiveLimits(_options.MaxFuel, _options.MaxMemoryBytes, _options.MaxTimeout, _options.MaxOutputBytes, _options.MaxOutputBytes)),
         _packages.Names);
 
+    private RuntimeDescription Runtime(Language language, IReadOnlyList<string> notes)
+    {
+        var (engine, version) = _catalog.Interpreter(language);
+        return new RuntimeDescription(language.Name(), engine, version, notes);
+    }
+
     private static LimitsDescription Describe(EffectiveLimits l) =>
         new(l.Fuel, l.MemoryBytes / (1024 * 1024), l.Timeout.TotalSeconds, l.MaxStdoutBytes, l.MaxStderrBytes);
-
-    private string QuickJsVersion()
-    {
-        string file = Path.Combine(_catalog.RuntimesPath, "quickjs", "VERSION");
-        return File.Exists(file) ? File.ReadAllText(file).Trim() : "unknown";
-    }
 
     /// <summary>Flushes session checkpoints and releases the engine.</summary>
     public async ValueTask DisposeAsync()

@@ -6,10 +6,6 @@ using Wasmtime;
 namespace SkWasmPlugin.Sandbox.Hosting;
 
 /// <summary>
-/// A host folder the guest sees read-only at <see cref="GuestPath"/>; <see cref="ReadAtStartup"/>: the
-/// interpreter's start-up reads code from it, so the start-up image depends on its files.
-/// </summary>
-/// <summary>
 /// A host folder preopened for the guest. <paramref name="ReadAtStartup"/>: the interpreter's start-up reads its
 /// files, so the cached start-up image depends on all of them; <paramref name="ListedDepth"/>: start-up lists its
 /// folders this many levels deep (Python's finders list each sys.path entry), so the image depends on those names.
@@ -219,7 +215,7 @@ internal sealed class GuestRuntime : IDisposable
             if (reader.ReadString() != StartedMagic) return null;
             long fuel = reader.ReadInt64();
             int count = reader.ReadInt32();
-            if (count is < 0 or > 16) return null;
+            if (count is < 0 or > SoftStopController.MaxPlanEntries) return null;
             var plan = new List<(int, int)>();
             for (int i = 0; i < count; i++) plan.Add((reader.ReadInt32(), reader.ReadInt32()));
             return (PageImage.ReadFrom(reader, maxMemoryBytes), plan, fuel);
