@@ -299,6 +299,21 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         _catalog.Dispose();
     }
 
-    /// <inheritdoc />
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+    /// <summary>Flushes session checkpoints and releases the engine, returning when done; prefer <see cref="DisposeAsync"/>.</summary>
+    /// <remarks>
+    /// The flush writes through <see cref="IWorkspaceStorage"/>, whose operations are asynchronous (a blob store, the
+    /// store's session locks), so it cannot be done synchronously, and skipping it would lose the sessions' last state.
+    /// When nothing is left to write, <see cref="DisposeAsync"/> completes at once and nothing waits; otherwise the
+    /// calling thread waits for it. It never runs on the caller's synchronization context or task scheduler, so none
+    /// of its continuations needs the waiting thread (a UI or single-threaded context cannot deadlock). In an async
+    /// method, <c>await using</c> spares a thread-pool thread that wait.
+    /// </remarks>
+    public void Dispose()
+    {
+        if (Volatile.Read(ref _disposed) != 0) return;
+        var disposing = SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default
+            ? DisposeAsync().AsTask()
+            : Task.Run(() => DisposeAsync().AsTask());
+        disposing.GetAwaiter().GetResult();
+    }
 }
