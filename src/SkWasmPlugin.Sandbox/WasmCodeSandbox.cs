@@ -55,8 +55,8 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
 
     /// <summary>
     /// Starts the runtimes now instead of on first use. A runtime's first use in a process loads its compiled module
-    /// from the cache (tens of milliseconds) or, the first time on a machine or after an update, compiles it (seconds:
-    /// Python ~5-15 s, JavaScript ~1 s; concurrent processes compile once, the others wait and load it), then takes or
+    /// from the cache (tens of milliseconds) or, the first time on a machine or after an update, compiles it (seconds,
+    /// Python the longest; concurrent processes compile once, the others wait and load it), then takes or
     /// loads the interpreter's start-up image. A call that pays this reports it as <see cref="ExecutionResult.Startup"/>,
     /// not in its <see cref="ExecutionResult.Duration"/>. Blocks until done; call it at application start (or on a
     /// background thread) so that no user's first call waits.
