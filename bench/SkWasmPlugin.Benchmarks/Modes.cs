@@ -151,10 +151,11 @@ internal static class Modes
     /// and memory after making N sessions live again (to tell retained-for-reuse from leaked).
     /// </summary>
     public static async Task Concurrency(string? output, Language lang, int sessions, int calls, bool noPool = false, bool noPersist = false, long? keepResident = null,
-        string? runtimes = null)
+        string? runtimes = null, bool noTrim = false)
     {
         string variant = (noPool ? ", pooling off" : "") + (noPersist ? ", checkpoints not persisted" : "")
-            + (keepResident is { } k ? $", PoolKeepResidentBytes={k}" : "") + (runtimes is null ? "" : $", runtimes {runtimes}");
+            + (keepResident is { } k ? $", PoolKeepResidentBytes={k}" : "") + (runtimes is null ? "" : $", runtimes {runtimes}")
+            + (noTrim ? ", memory trim off" : "");
         string cache = Paths.PersistentModuleCache();
         string root = Paths.NewTempDir("skwasm-bench-conc");
         try
@@ -164,6 +165,8 @@ internal static class Modes
                 if (noPool) o.UsePoolingAllocator = false;
                 if (noPersist) o.Sessions.PersistCheckpoints = false;
                 if (keepResident is { } k) o.PoolKeepResidentBytes = k;
+                // Memory given back after destroy is judged with the opt-in trim on (set here, never left to the default).
+                o.Sessions.TrimMemoryAfterRelease = !noTrim;
                 o.RuntimesPath = runtimes;
             });
             Log($"concurrency {lang.Name()}{variant}: {sessions} sessions x {calls} calls, latency {c.Latency}, {c.CallsPerSecond:0} calls/s, create+first call {c.CreateMsPerSession:0.##} ms/session");

@@ -14,7 +14,7 @@ if (args.Length == 0)
           compare [--out F] [--quick]           in-process cases (warm, fresh, recovery, concurrency, memory, fuel, phases)
           native [--out F] [--runs N]           /usr/bin/python3 -c and /usr/bin/node -e baselines
           first-run-all [--out F] [--cold N] [--warm N] [--variant NAME] [--child-exe PATH]   first execution after process start, in child processes
-          conc --lang L [--sessions N] [--calls K] [--no-pool] [--no-persist] [--keep-resident BYTES] [--runtimes DIR] [--out F]   N live sessions: memory, concurrent latency, destroy
+          conc --lang L [--sessions N] [--calls K] [--no-pool] [--no-persist] [--no-trim] [--keep-resident BYTES] [--runtimes DIR] [--out F]   N live sessions: memory, concurrent latency, destroy
           fresh [--calls N]                     fresh stateless calls only (both languages, one process): quick side-by-side checks
           cells [--rounds N] [--before DIR] [--out F]   realistic agent cells fresh vs native python3 file.py (and another runtimes tree side by side)
           imports [--runs N] [--prelude CODE]   import cost of candidate stdlib modules (fuel, time, pages), Wasmtime directly
@@ -49,7 +49,7 @@ switch (mode)
     {
         if (!Languages.TryParse(Opt("--lang") ?? "python", out var language)) throw new ArgumentException("--lang python|javascript");
         await Modes.Concurrency(Opt("--out"), language, IntOpt("--sessions", 100), IntOpt("--calls", 20), Flag("--no-pool"), Flag("--no-persist"),
-            Opt("--keep-resident") is { } keep ? long.Parse(keep, CultureInfo.InvariantCulture) : null, Opt("--runtimes"));
+            Opt("--keep-resident") is { } keep ? long.Parse(keep, CultureInfo.InvariantCulture) : null, Opt("--runtimes"), Flag("--no-trim"));
         return 0;
     }
     case "keep-resident":

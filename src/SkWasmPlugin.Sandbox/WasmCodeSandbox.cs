@@ -55,8 +55,8 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
 
     /// <summary>
     /// Starts the runtimes now instead of on first use. A runtime's first use in a process loads its compiled module
-    /// from the cache (tens of milliseconds) or, the first time on a machine or after an update, compiles it (seconds:
-    /// Python ~5-15 s, JavaScript ~1 s; concurrent processes compile once, the others wait and load it), then takes or
+    /// from the cache (tens of milliseconds) or, the first time on a machine or after an update, compiles it (seconds,
+    /// Python the longest; concurrent processes compile once, the others wait and load it), then takes or
     /// loads the interpreter's start-up image. A call that pays this reports it as <see cref="ExecutionResult.Startup"/>,
     /// not in its <see cref="ExecutionResult.Duration"/>. Blocks until done; call it at application start (or on a
     /// background thread) so that no user's first call waits.
@@ -273,21 +273,21 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     /// <inheritdoc />
     public SandboxDescription Describe() => new(
         [
-            new RuntimeDescription("python", "CPython (WASI reactor)", "3.11", ["Standard library without ssl, ctypes, sockets, subprocess or threads.", $"Pure-Python packages, importable in every run without installing: {string.Join(", ", _packages.Names)}.", "No numpy, pandas, matplotlib or compiled extensions: csv + statistics for tables, pygal or svgwrite for charts (SVG)."]),
-            new RuntimeDescription("javascript", "QuickJS (WASI reactor)", QuickJsVersion(), ["ES2023; no Node.js modules except a small 'fs' over /app; console.log, readline(), readStdin()."]),
+            Runtime(Language.Python, ["Standard library without ssl, ctypes, sockets, subprocess or threads.", $"Pure-Python packages, importable in every run without installing: {string.Join(", ", _packages.Names)}.", "No numpy, pandas, matplotlib or compiled extensions: csv + statistics for tables, pygal or svgwrite for charts (SVG)."]),
+            Runtime(Language.JavaScript, ["ES2023; no Node.js modules except a small 'fs' over /app; console.log, readline(), readStdin()."]),
         ],
         Describe(_options.Resolve(null)),
         Describe(new EffectiveLimits(_options.MaxFuel, _options.MaxMemoryBytes, _options.MaxTimeout, _options.MaxOutputBytes, _options.MaxOutputBytes)),
         _packages.Names);
 
+    private RuntimeDescription Runtime(Language language, IReadOnlyList<string> notes)
+    {
+        var (engine, version) = _catalog.Interpreter(language);
+        return new RuntimeDescription(language.Name(), engine, version, notes);
+    }
+
     private static LimitsDescription Describe(EffectiveLimits l) =>
         new(l.Fuel, l.MemoryBytes / (1024 * 1024), l.Timeout.TotalSeconds, l.MaxStdoutBytes, l.MaxStderrBytes);
-
-    private string QuickJsVersion()
-    {
-        string file = Path.Combine(_catalog.RuntimesPath, "quickjs", "VERSION");
-        return File.Exists(file) ? File.ReadAllText(file).Trim() : "unknown";
-    }
 
     /// <summary>Flushes session checkpoints and releases the engine.</summary>
     public async ValueTask DisposeAsync()
@@ -299,6 +299,21 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         _catalog.Dispose();
     }
 
-    /// <inheritdoc />
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+    /// <summary>Flushes session checkpoints and releases the engine, returning when done; prefer <see cref="DisposeAsync"/>.</summary>
+    /// <remarks>
+    /// The flush writes through <see cref="IWorkspaceStorage"/>, whose operations are asynchronous (a blob store, the
+    /// store's session locks), so it cannot be done synchronously, and skipping it would lose the sessions' last state.
+    /// When nothing is left to write, <see cref="DisposeAsync"/> completes at once and nothing waits; otherwise the
+    /// calling thread waits for it. It never runs on the caller's synchronization context or task scheduler, so none
+    /// of its continuations needs the waiting thread (a UI or single-threaded context cannot deadlock). In an async
+    /// method, <c>await using</c> spares a thread-pool thread that wait.
+    /// </remarks>
+    public void Dispose()
+    {
+        if (Volatile.Read(ref _disposed) != 0) return;
+        var disposing = SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default
+            ? DisposeAsync().AsTask()
+            : Task.Run(() => DisposeAsync().AsTask());
+        disposing.GetAwaiter().GetResult();
+    }
 }

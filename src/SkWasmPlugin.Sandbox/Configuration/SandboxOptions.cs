@@ -9,6 +9,12 @@ namespace SkWasmPlugin.Sandbox;
 /// </summary>
 public sealed class SandboxOptions : IValidatableObject
 {
+    /// <summary>The least guest memory a call may have, configured or asked for.</summary>
+    private const long MinMemoryBytes = 16L * 1024 * 1024;
+
+    /// <summary>The most guest memory a call may have (see <see cref="MaxMemoryBytes"/>).</summary>
+    private const long MemoryCeilingBytes = 2047L * 1024 * 1024;
+
     /// <summary>Default instruction budget per call (Wasmtime fuel).</summary>
     [Range(1, long.MaxValue)]
     public long DefaultFuel { get; set; } = 5_000_000_000;
@@ -18,11 +24,11 @@ public sealed class SandboxOptions : IValidatableObject
     public long MaxFuel { get; set; } = 50_000_000_000;
 
     /// <summary>Default guest memory limit in bytes.</summary>
-    [Range(16L * 1024 * 1024, 2047L * 1024 * 1024)] // the same floor as a call's own memory limit (Resolve)
+    [Range(MinMemoryBytes, MemoryCeilingBytes)] // the same floor as a call's own memory limit (Resolve)
     public long DefaultMemoryBytes { get; set; } = 128L * 1024 * 1024;
 
     /// <summary>Largest guest memory a call may request, in bytes (snapshots address it with 32-bit spans, so at most 2047 MB).</summary>
-    [Range(32L * 1024 * 1024, 2047L * 1024 * 1024)]
+    [Range(32L * 1024 * 1024, MemoryCeilingBytes)]
     public long MaxMemoryBytes { get; set; } = 1024L * 1024 * 1024;
 
     /// <summary>Default wall-clock limit per call.</summary>
@@ -59,15 +65,15 @@ public sealed class SandboxOptions : IValidatableObject
     [Range(0, 256 * 1024 * 1024)]
     public int MaxStdinBytes { get; set; } = 16 * 1024 * 1024;
 
-    /// <summary>Maximum WebAssembly stack of the host (Wasmtime); above 2 MiB crashed the process in trials.</summary>
+    /// <summary>Maximum WebAssembly stack of the host (Wasmtime); at most 2 MiB, above which deep recursion crashed the host process instead of trapping.</summary>
     [Range(256 * 1024, 2 * 1024 * 1024)]
     public int WasmStackBytes { get; set; } = 1024 * 1024;
 
     /// <summary>How often the epoch ticker fires; deadlines and cancellation are checked at this granularity.</summary>
     /// <remarks>
-    /// Guests run at up to about 10 billion instructions a second, so one tick is tens of millions of
-    /// instructions: a fuel soft stop (which reports the running line) starts 1.5 ticks before the budget
-    /// would end. 2 ms keeps that margin small at a cost of 500 wake-ups a second.
+    /// One tick is tens of millions of guest instructions, and a fuel soft stop (which reports the running line)
+    /// starts more than a tick before the budget would end: a short interval keeps that margin small, at the cost of
+    /// one wake-up of the ticker thread per interval.
     /// </remarks>
     public TimeSpan EpochInterval { get; set; } = TimeSpan.FromMilliseconds(2);
 
@@ -87,8 +93,8 @@ public sealed class SandboxOptions : IValidatableObject
 
     /// <summary>
     /// Bytes of each pool slot's memory kept resident after its instance is gone, so the next instance skips
-    /// the page faults (16 MB: a fresh Python interpreter in about 0.2 ms of instantiation, against 0.9 ms with
-    /// 4 MB and 1.4 ms with 0). The cost is a high-water mark: up to this much per slot ever used stays resident.
+    /// the page faults (the default makes a fresh Python interpreter's instantiation several times cheaper than 4 MB or 0
+    /// do, bench/RESULTS.md). The cost is a high-water mark: up to this much per slot ever used stays resident.
     /// </summary>
     [Range(0, 256L * 1024 * 1024)]
     public long PoolKeepResidentBytes { get; set; } = 16L * 1024 * 1024;
@@ -104,7 +110,7 @@ public sealed class SandboxOptions : IValidatableObject
     public string? ModuleCachePath { get; set; }
 
     /// <summary>
-    /// Size bound of the module cache folder (512 MB: about twenty builds of both runtimes). Once a day, in the
+    /// Size bound of the module cache folder (the default holds many builds of both runtimes). Once a day, in the
     /// background, entries unused for 7 days that no current key names are removed, then the least recently used
     /// others while the folder is over this; the entries in use are kept even above it.
     /// </summary>
@@ -158,8 +164,8 @@ public sealed class SandboxOptions : IValidatableObject
         int stdout = limits?.MaxStdoutBytes ?? DefaultMaxStdoutBytes;
         int stderr = limits?.MaxStderrBytes ?? DefaultMaxStderrBytes;
         Check(fuel > 0 && fuel <= MaxFuel, $"fuel must be between 1 and {MaxFuel:N0} (asked {fuel:N0}).");
-        Check(memory >= 16L * 1024 * 1024 && memory <= MaxMemoryBytes,
-            $"memory must be between 16 MB and {MaxMemoryBytes / (1024 * 1024)} MB (asked {memory / (1024.0 * 1024):0.#} MB).");
+        Check(memory >= MinMemoryBytes && memory <= MaxMemoryBytes,
+            $"memory must be between {MinMemoryBytes / (1024 * 1024)} MB and {MaxMemoryBytes / (1024 * 1024)} MB (asked {memory / (1024.0 * 1024):0.#} MB).");
         Check(timeout > TimeSpan.Zero && timeout <= MaxTimeout,
             $"timeout must be between 1 ms and {MaxTimeout.TotalSeconds:0} s (asked {timeout.TotalMilliseconds:0} ms).");
         Check(stdout > 0 && stdout <= MaxOutputBytes, $"stdout limit must be between 1 and {MaxOutputBytes} bytes.");

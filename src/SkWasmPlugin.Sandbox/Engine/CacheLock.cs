@@ -7,7 +7,7 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 /// </summary>
 internal static class CacheLock
 {
-    /// <summary>How long a process waits for another to build an entry before building it itself (a cold Python compile is ~15 s under load).</summary>
+    /// <summary>How long a process waits for another to build an entry before building it itself (longer than a cold Python compile takes under load).</summary>
     internal static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(2);
 
     /// <summary>The lock, or null when it could not be had in <paramref name="wait"/> (or the folder is not writable): build without it then.</summary>

@@ -4,7 +4,7 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 
 /// <summary>
 /// Keeps the module cache bounded. Every new build of the guest files, Wasmtime or engine settings makes new entries
-/// (a 22 MB compiled Python, a 3 MB compiled QuickJS, start-up images of a few MB), and nothing else ever removes the
+/// (compiled modules and start-up images, megabytes each), and nothing else ever removes the
 /// old ones. Removes entries no current key names that have not been used for <see cref="MaxUnusedAge"/>, then the
 /// least recently used others while the folder is over its size bound; the entries of the current keys and those this
 /// process uses are never removed, even over the bound. Runs in the background after a process first starts a

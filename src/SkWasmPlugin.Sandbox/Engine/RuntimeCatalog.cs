@@ -77,7 +77,7 @@ internal sealed class RuntimeCatalog : IDisposable
             var (wasm, mounts) = Layout(language);
             string sha = Host.Cache.WasmSha256(wasm); // records its stamp file as in use
             keep.Add(Path.GetFullPath(Host.Cache.PathFor(language.Name(), sha)));
-            keep.Add(Path.GetFullPath(GuestRuntime.StartedImagePath(dir, language, sha, mounts)));
+            keep.Add(Path.GetFullPath(StartedImageCache.PathFor(dir, language, sha, mounts)));
         }
         foreach (string path in Host.Cache.InUse) keep.Add(Path.GetFullPath(path));
         return keep;
@@ -88,6 +88,25 @@ internal sealed class RuntimeCatalog : IDisposable
     /// <summary>The read-only /data folder (vendored packages), when the runtimes folder has one.</summary>
     public string? DataPath => Directory.Exists(Path.Combine(RuntimesPath, "data")) ? Path.Combine(RuntimesPath, "data") : null;
 
+    /// <summary>The Python version the runtime is built from (runtimes/python/build.sh); its standard library is in <see cref="PythonLib"/>.</summary>
+    internal const string PythonVersion = "3.11";
+
+    private const string PythonLib = "python" + PythonVersion;
+
+    /// <summary>The interpreter a language runs on and its version, as <see cref="WasmCodeSandbox.Describe()"/> names them.</summary>
+    public (string Engine, string Version) Interpreter(Language language) => language switch
+    {
+        Language.Python => ("CPython (WASI reactor)", PythonVersion),
+        Language.JavaScript => ("QuickJS (WASI reactor)", QuickJsVersion()),
+        _ => throw new ArgumentOutOfRangeException(nameof(language), language, null),
+    };
+
+    private string QuickJsVersion()
+    {
+        string file = Path.Combine(RuntimesPath, "quickjs", "VERSION");
+        return File.Exists(file) ? File.ReadAllText(file).Trim() : "unknown";
+    }
+
     private (string Wasm, IReadOnlyList<Mount> Mounts) Layout(Language language)
     {
         var mounts = new List<Mount>();
@@ -95,10 +114,10 @@ internal sealed class RuntimeCatalog : IDisposable
         if (language == Language.Python)
         {
             wasm = Required(Path.Combine(RuntimesPath, "python", "python.wasm"));
-            Required(Path.Combine(RuntimesPath, "python", "lib", "python3.11", "_skwasm.pyc")); // the compiled standard library and our runner
+            Required(Path.Combine(RuntimesPath, "python", "lib", PythonLib, "_skwasm.pyc")); // the compiled standard library and our runner
             mounts.Add(new Mount(Path.Combine(RuntimesPath, "python", "lib"), "/usr/local/lib", ReadAtStartup: true)
             {
-                HashedFiles = ["python3.11/_skwasm.pyc", "python3.11/sandbox_utils.pyc"],
+                HashedFiles = [$"{PythonLib}/_skwasm.pyc", $"{PythonLib}/sandbox_utils.pyc"],
             });
             string zoneinfo = Path.Combine(RuntimesPath, "python", "zoneinfo");
             if (Directory.Exists(zoneinfo)) mounts.Add(new Mount(zoneinfo, "/usr/share/zoneinfo"));

@@ -126,7 +126,7 @@ internal static class WasiOverrides
         }
         else
         {
-            var state = caller.GetData() as GuestInstance.ISleepControl;
+            var state = (caller.GetData() as GuestInstance)?.SoftStop;
             SleepInterruptibly(waitNs, state);
             fired = FirstClock(subs, count);
         }
@@ -148,7 +148,7 @@ internal static class WasiOverrides
         return 0;
     }
 
-    private static void SleepInterruptibly(long waitNs, GuestInstance.ISleepControl? control)
+    private static void SleepInterruptibly(long waitNs, SoftStopController? control)
     {
         var clock = Stopwatch.StartNew();
         long waitTicks = waitNs == long.MaxValue ? long.MaxValue : waitNs / 100;

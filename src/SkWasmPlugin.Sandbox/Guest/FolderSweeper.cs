@@ -4,8 +4,8 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 
 /// <summary>
 /// Deletes used workspace folders of stateless calls after their result, on a pool thread, instead of inside
-/// the call: removing even an empty folder costs ~0.14 ms on ext4 here (mkdir ~0.01 ms), a seventh of a fresh
-/// JavaScript call. Each folder has a new random name and is never handed out again, so deleting it later
+/// the call: removing even an empty folder costs many times what creating it does, a noticeable part of a fresh
+/// call (bench/RESULTS.md). Each folder has a new random name and is never handed out again, so deleting it later
 /// changes nothing any other call can see.
 /// </summary>
 internal sealed class FolderSweeper : IDisposable

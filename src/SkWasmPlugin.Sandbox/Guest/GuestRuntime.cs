@@ -1,35 +1,18 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Wasmtime;
 
 namespace SkWasmPlugin.Sandbox.Hosting;
 
 /// <summary>
-/// A host folder the guest sees read-only at <see cref="GuestPath"/>; <see cref="ReadAtStartup"/>: the
-/// interpreter's start-up reads code from it, so the start-up image depends on its files.
-/// </summary>
-/// <summary>
-/// A host folder preopened for the guest. <paramref name="ReadAtStartup"/>: the interpreter's start-up reads its
-/// files, so the cached start-up image depends on all of them; <paramref name="ListedDepth"/>: start-up lists its
-/// folders this many levels deep (Python's finders list each sys.path entry), so the image depends on those names.
-/// </summary>
-/// <remarks><see cref="HashedFiles"/>: files of the mount (relative paths) whose content the start-up image holds (our runner), hashed
-/// into its cache key so a changed runner never reuses an old image even where copies keep sizes and times.</remarks>
-internal sealed record Mount(string HostPath, string GuestPath, bool ReadAtStartup = false, int ListedDepth = 0)
-{
-    public IReadOnlyList<string> HashedFiles { get; init; } = [];
-}
-
-/// <summary>
 /// One language runtime: its compiled module, its read-only mounts, and the memory image of an interpreter
-/// that has already started (taken once per process), from which every new interpreter is restored.
-/// Over 300 lines because the start-up image's cache (its key, lock, stored form) lives with the start-up it caches;
-/// moving it to its own type beside ModuleCache is open work.
+/// that has already started (taken once per process, or read from <see cref="StartedImageCache"/>), from which
+/// every new interpreter is restored.
 /// </summary>
 internal sealed class GuestRuntime : IDisposable
 {
-    private const long InitFuel = 2_000_000_000;
+    /// <summary>The fuel the interpreter's start-up may use.</summary>
+    internal const long InitFuel = 2_000_000_000;
 
     public Language Language { get; }
     public string WasmPath { get; }
@@ -73,19 +56,18 @@ internal sealed class GuestRuntime : IDisposable
         _sessionModule = new(() => ReferenceEquals(host.Sessions, host.Stateless)
             ? _module
             : host.Cache.LoadCopy(host.Sessions.Engine, language.Name(), _module, wasmSha));
-        string layout = string.Join(";", mounts.Select(m => m.GuestPath));
-        BuildKey = wasmSha + "|" + layout;
-        string? snapshotFile = host.Cache.Directory is { } cacheDir ? StartedImagePath(cacheDir, language, wasmSha, mounts) : null;
+        BuildKey = BuildKeyOf(wasmSha, mounts);
+        string? snapshotFile = host.Cache.Directory is { } cacheDir ? StartedImageCache.PathFor(cacheDir, language, wasmSha, mounts) : null;
         if (snapshotFile is not null) host.Cache.MarkUsed(snapshotFile);
 
-        var cached = snapshotFile is null ? null : TryReadStarted(snapshotFile, host.Options.MaxMemoryBytes);
+        var cached = snapshotFile is null ? null : StartedImageCache.TryRead(snapshotFile, host.Options.MaxMemoryBytes);
         // Another process may be starting this very runtime: wait for its image rather than start it a second time.
         using var held = snapshotFile is not null && cached is null ? CacheLock.TryAcquire(snapshotFile, CacheLock.DefaultWait) : null;
-        if (held is not null) cached = TryReadStarted(snapshotFile!, host.Options.MaxMemoryBytes);
+        if (held is not null) cached = StartedImageCache.TryRead(snapshotFile!, host.Options.MaxMemoryBytes);
         if (cached is { } image)
         {
             // Another process already started this exact runtime: reuse its start-up image, no instance needed.
-            (StartedImage, InterruptPlan, StartupFuel) = image;
+            (StartedImage, InterruptPlan, StartupFuel) = (image.Image, image.Plan, image.Fuel);
         }
         else
         {
@@ -98,7 +80,7 @@ internal sealed class GuestRuntime : IDisposable
                 StartupFuel = InitFuel - instance.FuelLeft;
                 InterruptPlan = instance.ReadInterruptPlan();
                 StartedImage = instance.Capture(pristine.MemorySpan);
-                if (snapshotFile is not null) TryWriteStarted(snapshotFile);
+                if (snapshotFile is not null) StartedImageCache.TryWrite(snapshotFile, new CachedStartup(StartedImage, InterruptPlan, StartupFuel));
             }
             finally
             {
@@ -112,16 +94,9 @@ internal sealed class GuestRuntime : IDisposable
 
     private readonly string _scratchRoot;
 
-    /// <summary>
-    /// The cached start-up image's file: keyed by Wasmtime, the runtime build and mount layout, the start-up's fuel,
-    /// what start-up reads from the mounts, and the form of the image.
-    /// </summary>
-    internal static string StartedImagePath(string cacheDir, Language language, string wasmSha, IReadOnlyList<Mount> mounts)
-    {
-        string buildKey = wasmSha + "|" + string.Join(";", mounts.Select(m => m.GuestPath));
-        string key = $"{ModuleCache.WasmtimeVersion}|{buildKey}|{InitFuel}|{MountFingerprint(mounts)}|started-2";
-        return Path.Combine(cacheDir, $"{language.Name()}-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..32]}.started");
-    }
+    /// <summary>What checkpoints and start-up images are valid for: the runtime's build and its mount layout.</summary>
+    internal static string BuildKeyOf(string wasmSha, IReadOnlyList<Mount> mounts) =>
+        wasmSha + "|" + string.Join(";", mounts.Select(m => m.GuestPath));
 
     private string NewScratch(string purpose)
     {
@@ -158,101 +133,6 @@ internal sealed class GuestRuntime : IDisposable
     public void Dispose()
     {
         if (_reference.IsValueCreated) _reference.Value.Dispose();
-    }
-
-    private const string StartedMagic = "SKWASM-STARTED-1";
-
-    /// <summary>
-    /// Files, bytes and newest write time of each mount start-up reads: the start-up image holds code read
-    /// from them (the standard library, our runner), so a changed mount must not reuse an old image.
-    /// </summary>
-    private static string MountFingerprint(IReadOnlyList<Mount> mounts)
-    {
-        var parts = new List<string>();
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
-        foreach (var mount in mounts.Where(m => m.ReadAtStartup))
-        {
-            long count = 0, bytes = 0, newest = 0;
-            foreach (var file in new DirectoryInfo(mount.HostPath).EnumerateFiles("*", options))
-            {
-                count++;
-                bytes += file.Length;
-                newest = Math.Max(newest, file.LastWriteTimeUtc.Ticks);
-            }
-            parts.Add($"{mount.GuestPath}:{count}:{bytes}:{newest}");
-            foreach (string rel in mount.HashedFiles)
-            {
-                string file = Path.Combine(mount.HostPath, rel);
-                parts.Add(rel + ":" + (File.Exists(file) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file))) : "-"));
-            }
-        }
-        foreach (var mount in mounts.Where(m => !m.ReadAtStartup && m.ListedDepth > 0 && Directory.Exists(m.HostPath)))
-        {
-            var names = new List<string>();
-            var level = new List<string> { mount.HostPath };
-            for (int depth = 0; depth < mount.ListedDepth && level.Count > 0; depth++)
-            {
-                var next = new List<string>();
-                foreach (string dir in level)
-                    foreach (string entry in Directory.EnumerateFileSystemEntries(dir).Order(StringComparer.Ordinal))
-                    {
-                        names.Add(Path.GetRelativePath(mount.HostPath, entry));
-                        if (Directory.Exists(entry)) next.Add(entry);
-                    }
-                level = next;
-            }
-            parts.Add($"{mount.GuestPath}:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", names)))));
-        }
-        return string.Join(";", parts);
-    }
-
-    /// <summary>
-    /// The start-up image cached on disk beside the compiled module (keyed by Wasmtime version, runtime build
-    /// and mount layout), so a new process skips the interpreter's start-up. Unreadable or foreign: null.
-    /// </summary>
-    private static (PageImage Image, IReadOnlyList<(int Address, int Value)> Plan, long Fuel)? TryReadStarted(string path, long maxMemoryBytes)
-    {
-        if (!File.Exists(path)) return null;
-        try
-        {
-            using var reader = new BinaryReader(File.OpenRead(path));
-            if (reader.ReadString() != StartedMagic) return null;
-            long fuel = reader.ReadInt64();
-            int count = reader.ReadInt32();
-            if (count is < 0 or > 16) return null;
-            var plan = new List<(int, int)>();
-            for (int i = 0; i < count; i++) plan.Add((reader.ReadInt32(), reader.ReadInt32()));
-            return (PageImage.ReadFrom(reader, maxMemoryBytes), plan, fuel);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or EndOfStreamException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    private void TryWriteStarted(string path)
-    {
-        try
-        {
-            string tmp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            using (var writer = new BinaryWriter(File.Create(tmp)))
-            {
-                writer.Write(StartedMagic);
-                writer.Write(StartupFuel);
-                writer.Write(InterruptPlan.Count);
-                foreach (var (address, value) in InterruptPlan)
-                {
-                    writer.Write(address);
-                    writer.Write(value);
-                }
-                StartedImage.WriteTo(writer);
-            }
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Only costs the next process a start-up.
-        }
     }
 
     /// <summary>

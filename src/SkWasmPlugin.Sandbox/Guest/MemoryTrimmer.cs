@@ -13,6 +13,10 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 /// that decommits free GC memory and, with glibc, <c>malloc_trim</c>. A blocking full collection costs the
 /// host a pause, hence the threshold: dropping a session now and then never triggers one.
 /// </summary>
+/// <remarks>
+/// Both act on the whole process, not only on the sandbox's memory, so a library must not do them unasked: they run
+/// only where the host opts in with <see cref="SessionManagerOptions.TrimMemoryAfterRelease"/>.
+/// </remarks>
 internal sealed partial class MemoryTrimmer : IDisposable
 {
     public static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(100);

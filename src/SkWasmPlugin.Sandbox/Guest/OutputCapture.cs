@@ -50,8 +50,8 @@ internal sealed class OutputCapture(OutputStream stream)
 
     /// <summary>
     /// WASI <c>fd_write</c> to this stream, served here from the guest's iovecs rather than through WASI and its output
-    /// callback: that path crosses between wasm and .NET three times per write (about 15 µs), which a line-buffered
-    /// stdout pays on every line. Returns the errno; the whole write is reported written, as WASI does (bytes past
+    /// callback: that path crosses between wasm and .NET three times per write, which a line-buffered stdout pays on
+    /// every line (bench/RESULTS.md). Returns the errno; the whole write is reported written, as WASI does (bytes past
     /// the cap are counted and dropped).
     /// </summary>
     public int WriteIovecs(Memory memory, int iovs, int iovsLength, int nwrittenPtr)

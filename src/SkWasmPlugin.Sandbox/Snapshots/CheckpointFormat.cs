@@ -14,7 +14,7 @@ internal static class CheckpointFormat
     private const string Magic = "SKWASM-CKPT-1";
 
     /// <summary>
-    /// Buffers for stored checkpoints (a Python one deflates to about 1 MB): pooled, so persisting many
+    /// Buffers for stored checkpoints (large objects, a Python one especially): pooled, so persisting many
     /// sessions does not leave the GC holding hundreds of MB of large-object heap, and bounded, so the pool
     /// itself keeps at most a few MB once the burst is over.
     /// </summary>

@@ -5,8 +5,8 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 /// <summary>
 /// Faults a run of guest pages in for writing with one <c>madvise(MADV_POPULATE_WRITE)</c> call before a
 /// snapshot is copied over them, instead of one page fault per 4 KiB page during the copy. Page faults are dear
-/// on virtual machines (each one an exit to the hypervisor's paging code); a fresh Python instance writes 688
-/// pages in 13 runs. Linux 5.14 and later; elsewhere, or if the call is refused, the copy faults pages in as before.
+/// on virtual machines (each one an exit to the hypervisor's paging code), and a fresh interpreter's pages come in
+/// a few long runs, so one call per run replaces hundreds of faults. Linux 5.14 and later; elsewhere, or if the call is refused, the copy faults pages in as before.
 /// </summary>
 internal static unsafe partial class PagePopulator
 {

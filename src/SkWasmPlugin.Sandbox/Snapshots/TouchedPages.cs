@@ -8,8 +8,8 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 /// Which pages of a guest's linear memory the process has ever touched, read from Linux's
 /// <c>/proc/self/pagemap</c> (present or swapped). A page never touched still holds what a fresh instance
 /// held there (the module's data or zeros), so a checkpoint need not read it; reading it would make the
-/// kernel back it with memory (about 10 MB per idle Python session measured on the CI machine), and
-/// comparing 16 MB per checkpoint is most of a checkpoint's cost.
+/// kernel back it with memory (megabytes per idle session), and comparing all of it would be most of a
+/// checkpoint's cost.
 /// </summary>
 internal static class TouchedPages
 {
