@@ -34,7 +34,7 @@ internal static class InternalsProbe
                 long t1 = Stopwatch.GetTimestamp();
                 object instance = newInstance.Invoke(runtime, [ws, quota, null, false])!; // a stateless instance (pool slot)
                 long t2 = Stopwatch.GetTimestamp();
-                instance.GetType().GetMethod("Execute")!.Invoke(instance, [code, null, 0, limits, CancellationToken.None]);
+                instance.GetType().GetMethod("Execute")!.Invoke(instance, [code, null, 0, limits, CancellationToken.None, null]);
                 long t3 = Stopwatch.GetTimestamp();
                 ((IDisposable)instance).Dispose();
                 long t4 = Stopwatch.GetTimestamp();

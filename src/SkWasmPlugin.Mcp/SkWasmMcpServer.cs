@@ -168,6 +168,8 @@ public static class SkWasmMcpServer
             .WithWasmSandboxTools(o.Sandbox is not null ? null : s =>
             {
                 if (o.StoragePath is { } path) s.Sessions.StoragePath = path;
+                // The server owns its process, so giving released interpreter memory back to the system is its call.
+                s.Sessions.TrimMemoryAfterRelease = true;
                 o.ConfigureSandbox?.Invoke(s);
             }, o.ConfigureTools);
     }

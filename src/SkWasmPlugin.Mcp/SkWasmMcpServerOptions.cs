@@ -67,5 +67,30 @@ public sealed class SkWasmMcpServerOptions
     public Microsoft.Extensions.Logging.LogLevel MinimumLogLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
     /// <summary>A shallow copy (the hosts adjust a copy, never the caller's object).</summary>
-    public SkWasmMcpServerOptions Clone() => (SkWasmMcpServerOptions)MemberwiseClone();
+    public SkWasmMcpServerOptions Clone() => new(this);
+
+    /// <summary>Creates default options.</summary>
+    public SkWasmMcpServerOptions()
+    {
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="other"/>, member by member (a new member must be added here; a test fills every
+    /// public property and compares), with its own <see cref="Tokens"/>, so changing the copy never changes the original.
+    /// </summary>
+    private SkWasmMcpServerOptions(SkWasmMcpServerOptions other)
+    {
+        Token = other.Token;
+        Tokens = new Dictionary<string, string>(other.Tokens, StringComparer.Ordinal);
+        AllowRemote = other.AllowRemote;
+        MaxRequestBodyBytes = other.MaxRequestBodyBytes;
+        MaxConcurrentExecutionsPerClient = other.MaxConcurrentExecutionsPerClient;
+        MaxSessionsPerClient = other.MaxSessionsPerClient;
+        IsolateClients = other.IsolateClients;
+        StoragePath = other.StoragePath;
+        Sandbox = other.Sandbox;
+        ConfigureSandbox = other.ConfigureSandbox;
+        ConfigureTools = other.ConfigureTools;
+        MinimumLogLevel = other.MinimumLogLevel;
+    }
 }

@@ -110,7 +110,9 @@ public sealed class SessionTests(SandboxFixture fixture)
     public async Task Destroying_sessions_trims_memory_once_enough_was_released()
     {
         string root = Path.Combine(fixture.Root, "trim-" + Guid.NewGuid().ToString("N"));
-        await using var sandbox = new WasmCodeSandbox(SandboxFixture.CreateOptions(root));
+        var options = SandboxFixture.CreateOptions(root);
+        options.Sessions.TrimMemoryAfterRelease = true; // opt-in: it acts on the whole process
+        await using var sandbox = new WasmCodeSandbox(options);
         async Task<string> LiveSession()
         {
             string id = (await sandbox.Sessions.CreateAsync()).Id;

@@ -47,12 +47,13 @@ public sealed class SessionManagerOptions
     public TimeSpan EvictLiveInterpreterAfter { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// After sessions are destroyed, reset or evicted, gives the memory they used back to the system: one
-    /// compacting GC and (glibc) <c>malloc_trim</c> once 64 MB of interpreter memory has been released,
-    /// 100 ms after the last release of the burst and at most every 2 s (a blocking full collection: a pause
-    /// for the host). Off: freed memory stays committed in the process for reuse until the GC decides otherwise.
+    /// Off by default: it acts on the whole process, not only on the sandbox's memory. On: after sessions are destroyed,
+    /// reset or evicted, gives the memory they used back to the system with one blocking compacting GC and (glibc)
+    /// <c>malloc_trim</c> once 64 MB of interpreter memory has been released, 100 ms after the last release of the
+    /// burst and at most every 2 s. Turn it on where the sandbox owns the process (the MCP server, the CLI, a worker) or
+    /// the pause is acceptable. Off: freed memory stays committed in the process for reuse until the GC decides otherwise.
     /// </summary>
-    public bool TrimMemoryAfterRelease { get; set; } = true;
+    public bool TrimMemoryAfterRelease { get; set; }
 
     /// <summary>
     /// How long a process waits for a session another process is running (each session is run by one process at a

@@ -1,0 +1,49 @@
+using System.Reflection;
+using SkWasmPlugin.Sandbox;
+
+namespace SkWasmPlugin.Mcp.Tests;
+
+public sealed class ServerOptionsTests
+{
+    [Fact]
+    public void Clone_copies_every_public_property_and_owns_its_tokens()
+    {
+        var original = new SkWasmMcpServerOptions
+        {
+            Token = "t",
+            AllowRemote = true,
+            MaxRequestBodyBytes = 7,
+            MaxConcurrentExecutionsPerClient = 3,
+            MaxSessionsPerClient = 4,
+            IsolateClients = true,
+            StoragePath = "/x",
+            Sandbox = new NoSandbox(),
+            ConfigureSandbox = _ => { },
+            ConfigureTools = _ => { },
+            MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Error,
+        };
+        original.Tokens["alice"] = "secret";
+        var copy = original.Clone();
+        foreach (var property in typeof(SkWasmMcpServerOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            object? value = property.GetValue(original);
+            Assert.False(value is null || (value.GetType().IsValueType && value.Equals(Activator.CreateInstance(value.GetType()))),
+                $"the test leaves {property.Name} at its default: set it above");
+            if (property.Name == nameof(SkWasmMcpServerOptions.Tokens))
+                Assert.Equal(original.Tokens, copy.Tokens);
+            else
+                Assert.Equal(value, property.GetValue(copy));
+        }
+        copy.Tokens["bob"] = "other";
+        Assert.False(original.Tokens.ContainsKey("bob"));
+    }
+
+    private sealed class NoSandbox : ICodeSandbox
+    {
+        public ISessionManager Sessions => throw new NotSupportedException();
+
+        public Task<ExecutionResult> ExecuteAsync(ExecutionRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public SandboxDescription Describe() => throw new NotSupportedException();
+    }
+}
