@@ -43,6 +43,28 @@ Console.WriteLine($"# cluster bench {DateTime.UtcNow:u}, {Environment.ProcessorC
         inTimes.AddRange(await Time(inProcess, a, calls / 10));
         clusterTimes.AddRange(await Time(cluster.Sandbox, b, calls / 10));
     }
+    // Where the hop goes: an empty grain call (messaging alone), and the same session call from inside a silo (an
+    // app co-hosted in the silo: no client-to-gateway connection).
+    var grain = cluster.Client.GetGrain<ISandboxSessionGrain>(b);
+    var empty = new List<double>();
+    for (int i = 0; i < calls; i++)
+    {
+        long t = Stopwatch.GetTimestamp();
+        await grain.GetSiloAsync();
+        empty.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+    }
+    var info = new List<double>();
+    for (int i = 0; i < calls; i++)
+    {
+        long t = Stopwatch.GetTimestamp();
+        await grain.GetAsync();
+        info.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+    }
+    Console.WriteLine($"session_info_grain_call_p50_ms\t{Percentile(info, 50):F3}");
+    var coHosted = new List<double>();
+    for (int round = 0; round < 10; round++) coHosted.AddRange(await Time(cluster.SiloSandbox, b, calls / 10));
+    Console.WriteLine($"empty_grain_call_p50_ms\t{Percentile(empty, 50):F3}");
+    Console.WriteLine($"warm_call_co_hosted_in_silo_p50_ms\t{Percentile(coHosted, 50):F3}");
     double p50In = Percentile(inTimes, 50), p50Cluster = Percentile(clusterTimes, 50);
     Console.WriteLine($"warm_call_in_process_p50_ms\t{p50In:F3}\tp99\t{Percentile(inTimes, 99):F3}");
     Console.WriteLine($"warm_call_cluster_client_p50_ms\t{p50Cluster:F3}\tp99\t{Percentile(clusterTimes, 99):F3}");
@@ -142,6 +164,11 @@ internal sealed class Cluster : IAsyncDisposable
     }
 
     public ClusterCodeSandbox Sandbox { get; }
+
+    public IClusterClient Client => _cluster.Client;
+
+    /// <summary>The cluster's sandbox as an app co-hosted in the first silo sees it.</summary>
+    public ICodeSandbox SiloSandbox => _cluster.Silos[0].ServiceProvider.GetRequiredService<ICodeSandbox>();
 
     public static async Task<Cluster> StartAsync(short silos, string root, Action<SandboxOptions, string> configure)
     {

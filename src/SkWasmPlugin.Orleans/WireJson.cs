@@ -7,8 +7,9 @@ using SkWasmPlugin.Sandbox;
 namespace SkWasmPlugin.Orleans;
 
 /// <summary>
-/// How the sandbox's own types (requests, results, session and file records) cross the wire between a client and a
-/// silo: System.Text.Json through Orleans' JSON codec, so they need no Orleans attributes. Unlike the JSON shown to
+/// How the sandbox's own types (session and file records, guidance) cross the wire between a client and a silo:
+/// System.Text.Json through Orleans' JSON codec, so they need no Orleans attributes (the types of every call have
+/// Orleans surrogates instead, for speed: WireSurrogates.cs). Unlike the JSON shown to
 /// models (<see cref="SandboxJson"/>), this keeps everything a value holds: members left out of that JSON
 /// (<see cref="ExecutionResult.Duration"/>, a file change's bytes) are written here too. Exceptions are not JSON: Orleans
 /// carries them with their type and message.
@@ -19,9 +20,12 @@ internal static class WireJson
 
     public static JsonSerializerOptions Options { get; } = Create();
 
-    /// <summary>The sandbox's public data types (not its exceptions, nor the compiler's hidden collection types).</summary>
+    /// <summary>Types of every call with an Orleans surrogate of their own (WireSurrogates.cs).</summary>
+    private static readonly HashSet<Type> Surrogated = [typeof(ExecutionRequest), typeof(ExecutionLimits), typeof(ExecutionResult), typeof(FuelAnalysis)];
+
+    /// <summary>The sandbox's public data types (not its exceptions, nor the compiler's hidden collection types, nor the surrogated ones).</summary>
     public static bool IsSandboxType(Type type) =>
-        type.Assembly == SandboxAssembly && (type.IsPublic || type.IsNestedPublic) && !typeof(Exception).IsAssignableFrom(type);
+        type.Assembly == SandboxAssembly && (type.IsPublic || type.IsNestedPublic) && !typeof(Exception).IsAssignableFrom(type) && !Surrogated.Contains(type);
 
     private static JsonSerializerOptions Create()
     {

@@ -187,6 +187,40 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Results_cross_the_wire_whole()
+    {
+        string id = (await Sandbox.Sessions.CreateAsync(new SessionOptions { Metadata = new Dictionary<string, string> { ["owner"] = "t" } })).Id;
+        const string Svg = "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'/>";
+        var drawn = await Run($"open('a.svg', 'w').write(\"{Svg}\")\nopen('b.txt', 'w').write('hi')\n1 + 1", id);
+        Assert.Equal("2", drawn.Result);
+        Assert.True(drawn.Duration > TimeSpan.Zero && drawn.PeakMemoryBytes > 0 && drawn.FuelAnalysis is { Consumed: > 0 });
+        Assert.Equal(["a.svg", "b.txt"], drawn.Files.Select(f => f.Path).Order());
+        var svg = drawn.Files.Single(f => f.Path == "a.svg");
+        Assert.Equal("image/svg+xml", svg.MediaType);
+        Assert.Equal(Svg, System.Text.Encoding.UTF8.GetString(svg.Content!)); // hidden from the model's JSON, kept on the wire
+
+        var failed = await Sandbox.ExecuteAsync(new ExecutionRequest(Language.Python, "x = 1\nundefined_name")
+        {
+            SessionId = id,
+            Limits = new ExecutionLimits { Fuel = 100_000_000, Timeout = TimeSpan.FromSeconds(5) },
+        });
+        Assert.Equal(ExecutionOutcome.Error, failed.Outcome);
+        Assert.Equal(2, failed.Guidance?.Line);
+        Assert.Equal(100_000_000, failed.FuelBudget);
+
+        var info = (await Sandbox.Sessions.GetAsync(id))!;
+        Assert.Equal("t", info.Metadata["owner"]);
+        var workspace = await Sandbox.Sessions.GetWorkspaceInfoAsync(id);
+        Assert.Equal(2, workspace.FileCount);
+        Assert.Equal("hi", System.Text.Encoding.UTF8.GetString((await Sandbox.Sessions.ReadFileAsync(id, "b.txt", 10)).Content.Span));
+        var events = new List<ExecutionEvent>();
+        await foreach (var e in Sandbox.ExecuteStreamingAsync(new ExecutionRequest(Language.Python, "print('a')\nprint('b')") { SessionId = id }))
+            events.Add(e);
+        Assert.Equal("a\nb\n", string.Concat(events.OfType<OutputChunk>().Select(c => c.Text)));
+        Assert.Equal("a\nb\n", Assert.IsType<ExecutionCompleted>(events[^1]).Result.Stdout);
+    }
+
+    [Fact]
     public async Task Bad_input_gets_clear_errors()
     {
         var unknown = await Assert.ThrowsAsync<SessionNotFoundException>(() => Run("print(1)", "s-does-not-exist"));
