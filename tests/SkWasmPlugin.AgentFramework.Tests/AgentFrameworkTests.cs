@@ -49,6 +49,50 @@ public sealed class AgentFrameworkTests(SandboxFixture fixture)
         Assert.False(await provider.DeleteSessionAsync(restored));
     }
 
+#pragma warning disable MAAI001 // Agent Framework's session stores are experimental
+    [Fact]
+    public async Task Deleting_a_stored_agent_session_destroys_its_sandbox_session()
+    {
+        var scripted = new ScriptedChatClient()
+            .CallTool("execute_python", new Dictionary<string, object?> { ["code"] = "open('note.txt', 'w').write('mine')" })
+            .Reply("stored");
+        var provider = new WasmSandboxContextProvider(fixture.Sandbox);
+        AIAgent agent = new ChatClientAgent(scripted, new ChatClientAgentOptions { AIContextProviders = [provider] });
+        var store = new WasmSandboxSessionStore(new SerializingStore(), provider);
+        var key = new AgentSessionStoreKey("conversation-1");
+
+        var session = await store.GetOrCreateSessionAsync(agent, key);
+        await agent.RunAsync("store a note", session);
+        await store.SaveSessionAsync(agent, key, session);
+        string id = await provider.GetSandboxSessionIdAsync(session);
+        Assert.Equal("mine", System.Text.Encoding.UTF8.GetString(await fixture.Sandbox.Sessions.ReadFileAsync(id, "note.txt")));
+
+        await store.DeleteSessionAsync(agent, key);
+        Assert.Null(await fixture.Sandbox.Sessions.GetAsync(id));
+        Assert.Null(await store.GetSessionAsync(agent, key));
+        await store.DeleteSessionAsync(agent, key); // nothing stored: nothing to do
+        Assert.Throws<ArgumentNullException>(() => new WasmSandboxSessionStore(new SerializingStore(), null!));
+    }
+
+    /// <summary>A store as a hosted agent's would be: sessions kept serialized, each lookup a new instance.</summary>
+    private sealed class SerializingStore : AgentSessionStore
+    {
+        private readonly Dictionary<string, JsonElement> _saved = [];
+
+        public override async ValueTask SaveSessionAsync(AIAgent agent, AgentSessionStoreKey key, AgentSession session, CancellationToken cancellationToken = default) =>
+            _saved[key.SessionId] = await agent.SerializeSessionAsync(session, cancellationToken: cancellationToken);
+
+        public override async ValueTask<AgentSession?> GetSessionAsync(AIAgent agent, AgentSessionStoreKey key, CancellationToken cancellationToken = default) =>
+            _saved.TryGetValue(key.SessionId, out var json) ? await agent.DeserializeSessionAsync(json, cancellationToken: cancellationToken) : null;
+
+        public override ValueTask DeleteSessionAsync(AIAgent agent, AgentSessionStoreKey key, CancellationToken cancellationToken = default)
+        {
+            _saved.Remove(key.SessionId);
+            return ValueTask.CompletedTask;
+        }
+    }
+#pragma warning restore MAAI001
+
     [Fact]
     public async Task Skill_scripts_run_in_the_sandbox_with_their_folder_and_json_arguments()
     {
