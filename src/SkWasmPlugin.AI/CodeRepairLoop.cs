@@ -77,7 +77,7 @@ public sealed partial class CodeRepairLoop
     {
         ArgumentNullException.ThrowIfNull(task);
         if (string.IsNullOrWhiteSpace(task.Description)) throw new ArgumentException("The task needs a description.", nameof(task));
-        string language = task.Language == Language.Python ? "Python" : "JavaScript";
+        string language = task.Language.DisplayName();
         var messages = new List<ChatMessage>
         {
             new(ChatRole.System, PromptLibrary.Render(PromptLibrary.CodeGeneration, new Dictionary<string, string?> { ["language"] = language })),
@@ -202,7 +202,7 @@ public sealed partial class CodeRepairLoop
             (nextFuel > fuel.Budget ? $" The next run gets {nextFuel:N0}." : "");
         return PromptLibrary.Render(PromptLibrary.Repair, new Dictionary<string, string?>
         {
-            ["language"] = task.Language == Language.Python ? "Python" : "JavaScript",
+            ["language"] = task.Language.DisplayName(),
             ["attempt"] = attempt.ToString(),
             ["outcome"] = result.Outcome.ToString(),
             ["guidance"] = guidance,

@@ -1,3 +1,5 @@
+using SkWasmPlugin.Sandbox;
+
 namespace SkWasmPlugin.AI;
 
 /// <summary>
@@ -8,7 +10,7 @@ public static class ToolDescriptions
 {
     public const string ExecutePythonName = "execute_python";
     public const string ExecutePython =
-        "Run Python 3.11 code in an isolated sandbox and return JSON with outcome, stdout, stderr, and, when it fails, " +
+        "Run Python " + Languages.PythonVersion + " code in an isolated sandbox and return JSON with outcome, stdout, stderr, and, when it fails, " +
         "guidance {errorType, line, sourceLine, fix} and fuelAnalysis {status, suggestedBudget}. Standard library only " +
         "(json, csv, re, math, statistics, datetime, sqlite3, decimal, …) plus these packages, importable in every run: " + VendoredPackages + "; " +
         "no numpy, pandas or matplotlib (use csv + statistics, and pygal for SVG charts); " +

@@ -37,9 +37,6 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Warning, "Pruning the module cache {Path} failed: {Reason}")]
     public static partial void ModuleCachePruneFailed(ILogger logger, string path, string reason);
 
-    [LoggerMessage(13, LogLevel.Warning, "Wasmtime for .NET {Version}: {Problem}; its pooling allocator keeps reserving async stacks (engines are slower to create, otherwise the same)")]
-    public static partial void AsyncStacksReserved(ILogger logger, string version, string problem);
-
     [LoggerMessage(10, LogLevel.Warning, "Checkpoint of session {Session} could not be loaded ({Reason}); starting fresh")]
     public static partial void CheckpointUnreadable(ILogger logger, string session, string reason);
 }

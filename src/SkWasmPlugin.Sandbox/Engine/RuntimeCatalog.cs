@@ -89,7 +89,7 @@ internal sealed class RuntimeCatalog : IDisposable
     public string? DataPath => Directory.Exists(Path.Combine(RuntimesPath, "data")) ? Path.Combine(RuntimesPath, "data") : null;
 
     /// <summary>The Python version the runtime is built from (runtimes/python/build.sh); its standard library is in <see cref="PythonLib"/>.</summary>
-    internal const string PythonVersion = "3.11";
+    internal const string PythonVersion = Languages.PythonVersion;
 
     private const string PythonLib = "python" + PythonVersion;
 

@@ -52,7 +52,7 @@ internal sealed class WasmEngine : IDisposable
         return text.Append(')').ToString();
     }
 
-    public WasmEngine(SandboxOptions options, bool pooled, ModuleCache cache, ILogger logger)
+    public WasmEngine(SandboxOptions options, bool pooled, ModuleCache cache)
     {
         Pooled = pooled;
         using var config = EngineSettings.NewConfig(options);
@@ -66,7 +66,9 @@ internal sealed class WasmEngine : IDisposable
                 .WithMaxTables((uint)options.MaxLiveInstances * 2)
                 .WithLinearMemoryKeepResidentBytes((nuint)options.PoolKeepResidentBytes)
                 .WithMaxUnusedWarmSlots(16);
-            AsyncStackReservation.Default.TryApply(pool, logger);
+            // The pool also reserves Wasmtime's default 1000 async fiber stacks, which the .NET API never uses: about
+            // 3 ms once per engine (bench/RESULTS.md). Wasmtime for .NET has no public option to lower it, and this
+            // library does not call another library's private members, so that cost is paid.
             config.WithPoolingAllocationStrategy(pool);
         }
         Engine = new Engine(config);
@@ -77,9 +79,6 @@ internal sealed class WasmEngine : IDisposable
         WasiLinker.DefineWasi();
         Trampoline = cache.LoadText(Engine, "skwasm-wasi-trampoline", TrampolineText());
     }
-
-    /// <summary>The private Wasmtime for .NET setter <see cref="AsyncStackReservation"/> calls (EngineConfigTests checks it is there).</summary>
-    internal static System.Reflection.MethodInfo? MaxStacksSetter => AsyncStackReservation.Default.Setter;
 
     public void Dispose()
     {

@@ -63,9 +63,9 @@ internal sealed class WasmEngineHost : IDisposable
         Options = options;
         string? cacheDir = options.DisableModuleCache ? null : options.ModuleCachePath ?? DefaultCacheDirectory();
         Cache = new ModuleCache(cacheDir, EngineSettings.CacheKey(options), logger);
-        Stateless = Track(new WasmEngine(options, options.UsePoolingAllocator, Cache, logger));
+        Stateless = Track(new WasmEngine(options, options.UsePoolingAllocator, Cache));
         _sessions = new(() => options.UsePoolingAllocator && !options.SessionsUsePool
-            ? Track(new WasmEngine(options, pooled: false, Cache, logger))
+            ? Track(new WasmEngine(options, pooled: false, Cache))
             : Stateless);
         // A dedicated thread rather than a pool timer: deadlines must keep ticking when the pool is busy.
         _ticker = new Thread(() =>

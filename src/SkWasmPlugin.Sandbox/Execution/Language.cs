@@ -6,7 +6,7 @@ namespace SkWasmPlugin.Sandbox;
 [JsonConverter(typeof(LanguageJsonConverter))]
 public enum Language
 {
-    /// <summary>CPython 3.11 compiled to WASI.</summary>
+    /// <summary>CPython (<see cref="Languages.PythonVersion"/>) compiled to WASI.</summary>
     Python,
 
     /// <summary>QuickJS compiled to WASI.</summary>
@@ -16,6 +16,9 @@ public enum Language
 /// <summary>Parses and names languages the way callers (models, CLI users) spell them.</summary>
 public static class Languages
 {
+    /// <summary>The CPython version the sandbox runs ("3.11"): its standard library's folder, what tools tell models.</summary>
+    public const string PythonVersion = "3.11";
+
     /// <summary>All supported languages.</summary>
     public static IReadOnlyList<Language> All { get; } = [Language.Python, Language.JavaScript];
 
@@ -62,6 +65,14 @@ public static class Languages
                 return false;
         }
     }
+
+    /// <summary>The name people read: "Python" or "JavaScript".</summary>
+    public static string DisplayName(this Language language) => language switch
+    {
+        Language.Python => "Python",
+        Language.JavaScript => "JavaScript",
+        _ => throw new ArgumentOutOfRangeException(nameof(language), language, null),
+    };
 
     /// <summary>The canonical lower-case name: "python" or "javascript".</summary>
     public static string Name(this Language language) => language switch
