@@ -37,20 +37,14 @@ public sealed class ClusterCodeSandbox : ICodeSandbox
     /// <inheritdoc />
     public Task<ExecutionResult> ExecuteAsync(ExecutionRequest request, CancellationToken cancellationToken = default)
     {
-        Validate(request);
-        return request.SessionId is { } id
-            ? _sessions.Grain(id).ExecuteAsync(request, cancellationToken)
-            : Stateless.ExecuteAsync(request, cancellationToken);
+        return Target(request).ExecuteAsync(request, cancellationToken);
     }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<ExecutionEvent> ExecuteStreamingAsync(ExecutionRequest request,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        Validate(request);
-        var events = request.SessionId is { } id
-            ? _sessions.Grain(id).ExecuteStreamingAsync(request, cancellationToken)
-            : Stateless.ExecuteStreamingAsync(request, cancellationToken);
+        var events = Target(request).ExecuteStreamingAsync(request, cancellationToken);
         await foreach (var e in events.WithCancellation(cancellationToken).ConfigureAwait(false))
             yield return e.ToEvent();
     }
@@ -80,11 +74,12 @@ public sealed class ClusterCodeSandbox : ICodeSandbox
         _ = Stateless.WarmupAsync(languages).ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
-    private static void Validate(ExecutionRequest request)
+    /// <summary>The grain that runs <paramref name="request"/> (its session's, else the local stateless one), after checking it.</summary>
+    private ISandboxExecutionGrain Target(ExecutionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!Languages.IsKnown(request.Language)) throw new ArgumentOutOfRangeException(nameof(request), "Unknown language.");
         ArgumentNullException.ThrowIfNull(request.Code, nameof(request));
-        if (request.SessionId is { } id) WorkspacePaths.ValidateSessionId(id);
+        return request.SessionId is { } id ? _sessions.Grain(id) : Stateless;
     }
 }

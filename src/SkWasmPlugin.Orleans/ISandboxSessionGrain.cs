@@ -9,22 +9,13 @@ namespace SkWasmPlugin.Orleans;
 /// it validates input and maps the operations of <see cref="ICodeSandbox"/> and <see cref="ISessionManager"/> here.
 /// </summary>
 [Alias("SkWasmPlugin.ISandboxSessionGrain")]
-public interface ISandboxSessionGrain : IGrainWithStringKey
+public interface ISandboxSessionGrain : IGrainWithStringKey, ISandboxExecutionGrain
 {
     [Alias("Create")]
     Task<SessionInfo> CreateAsync(SessionOptions options, CancellationToken cancellationToken = default);
 
     [Alias("Get")]
     Task<SessionInfo?> GetAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>A call may run up to the sandbox's longest time limit (10 minutes by default), past Orleans' default response timeout.</summary>
-    [Alias("Execute")]
-    [ResponseTimeout(ClusterCodeSandbox.CallTimeout)]
-    Task<ExecutionResult> ExecuteAsync(ExecutionRequest request, CancellationToken cancellationToken = default);
-
-    [Alias("ExecuteStreaming")]
-    [ResponseTimeout(ClusterCodeSandbox.CallTimeout)]
-    IAsyncEnumerable<ClusterExecutionEvent> ExecuteStreamingAsync(ExecutionRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Runs beside a call in progress, which it stops.</summary>
     [Alias("Destroy")]

@@ -8,16 +8,8 @@ namespace SkWasmPlugin.Orleans;
 /// silo itself), one activation per silo taking calls concurrently up to the sandbox's own concurrency limit.
 /// </summary>
 [Alias("SkWasmPlugin.IStatelessSandboxGrain")]
-public interface IStatelessSandboxGrain : IGrainWithIntegerKey
+public interface IStatelessSandboxGrain : IGrainWithIntegerKey, ISandboxExecutionGrain
 {
-    [Alias("Execute")]
-    [ResponseTimeout(ClusterCodeSandbox.CallTimeout)]
-    Task<ExecutionResult> ExecuteAsync(ExecutionRequest request, CancellationToken cancellationToken = default);
-
-    [Alias("ExecuteStreaming")]
-    [ResponseTimeout(ClusterCodeSandbox.CallTimeout)]
-    IAsyncEnumerable<ClusterExecutionEvent> ExecuteStreamingAsync(ExecutionRequest request, CancellationToken cancellationToken = default);
-
     [Alias("Describe")]
     Task<SandboxDescription> DescribeAsync();
 
