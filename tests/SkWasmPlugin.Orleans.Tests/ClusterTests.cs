@@ -221,6 +221,34 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cancelling_a_call_on_the_client_stops_it_on_its_silo()
+    {
+        string id = (await Sandbox.Sessions.CreateAsync()).Id;
+        Assert.True((await Run("x = 1", id)).IsSuccess);
+        await Sandbox.Sessions.FlushAsync(id); // x = 1 is the last good checkpoint
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var request = new ExecutionRequest(Language.Python, "x = 2\nwhile True:\n    pass")
+        {
+            SessionId = id,
+            Limits = new ExecutionLimits { Timeout = TimeSpan.FromSeconds(60), Fuel = 40_000_000_000 },
+        };
+        try
+        {
+            var r = await Sandbox.ExecuteAsync(request, cancel.Token);
+            Assert.Equal(ExecutionOutcome.Cancelled, r.Outcome);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        // The silo stopped the guest: the session answers at once, from before the cancelled call.
+        var after = await Run("print(x)", id);
+        output.WriteLine($"cancelled and answered again after {clock.ElapsedMilliseconds} ms");
+        Assert.Equal("1\n", after.Stdout);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{clock.Elapsed}: the guest ran on after the cancel");
+    }
+
+    [Fact]
     public async Task Bad_input_gets_clear_errors()
     {
         var unknown = await Assert.ThrowsAsync<SessionNotFoundException>(() => Run("print(1)", "s-does-not-exist"));
