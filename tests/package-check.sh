@@ -164,6 +164,32 @@ Console.WriteLine(result);
 EOF
 check "app: SkWasmPlugin.AI only invokes execute_python" run_app ai '"stdout":"42\n"' keep
 
+new_app orleans SkWasmPlugin.Orleans <<'EOF'
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SkWasmPlugin.Orleans;
+using SkWasmPlugin.Sandbox;
+
+var builder = Host.CreateApplicationBuilder();
+builder.UseOrleans(silo =>
+{
+    silo.UseLocalhostClustering();
+    silo.Services.AddSingleton<IWorkspaceStorage>(new LocalWorkspaceStorage(Path.Combine(Path.GetTempPath(), "orleans-app-" + Environment.ProcessId)));
+    silo.AddWasmSandbox();
+});
+using var host = builder.Build();
+await host.StartAsync();
+var sandbox = host.Services.GetRequiredService<ICodeSandbox>();
+var session = await sandbox.Sessions.CreateAsync();
+await sandbox.ExecuteAsync(new ExecutionRequest(Language.Python, "n = 6") { SessionId = session.Id });
+var result = await sandbox.ExecuteAsync(new ExecutionRequest(Language.Python, "print(n * 7)") { SessionId = session.Id });
+Console.Write(result.Stdout);
+await sandbox.Sessions.DestroyAsync(session.Id);
+await host.StopAsync();
+return result.Outcome == ExecutionOutcome.Success ? 0 : 1;
+EOF
+check "app: SkWasmPlugin.Orleans only runs a session on a silo" run_app orleans 42
+
 new_app sk SkWasmPlugin.SemanticKernel <<'EOF'
 using Microsoft.SemanticKernel;
 using SkWasmPlugin.SemanticKernel;
