@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
 using SkWasmPlugin.Orleans;
 using SkWasmPlugin.Sandbox;
 
@@ -24,7 +26,7 @@ void Configure(SandboxOptions o, string name)
     o.ScratchPath = Path.Combine(root, "scratch-" + name);
 }
 
-Console.WriteLine($"# cluster bench {DateTime.UtcNow:u}, {Environment.ProcessorCount} cores; loopback, silos in this process");
+Console.WriteLine($"# cluster bench {DateTime.UtcNow:u}, {Environment.ProcessorCount} cores; silos and client hosts in this process, loopback TCP");
 
 // 1. The hop.
 {
@@ -152,40 +154,78 @@ static long Rss()
     return 0;
 }
 
-/// <summary>An in-process cluster on loopback whose silos share one local session store.</summary>
+/// <summary>
+/// A cluster on loopback TCP: silo hosts with localhost clustering (the first the primary) over one local session
+/// store, and a client host connected to every gateway, all in this process.
+/// </summary>
 internal sealed class Cluster : IAsyncDisposable
 {
-    private readonly InProcessTestCluster _cluster;
+    private readonly List<IHost> _silos;
+    private readonly IHost _client;
 
-    private Cluster(InProcessTestCluster cluster)
+    private Cluster(List<IHost> silos, IHost client)
     {
-        _cluster = cluster;
-        Sandbox = cluster.Client.ServiceProvider.GetRequiredService<ClusterCodeSandbox>();
+        _silos = silos;
+        _client = client;
+        Sandbox = client.Services.GetRequiredService<ClusterCodeSandbox>();
     }
 
     public ClusterCodeSandbox Sandbox { get; }
 
-    public IClusterClient Client => _cluster.Client;
+    public IClusterClient Client => _client.Services.GetRequiredService<IClusterClient>();
 
     /// <summary>The cluster's sandbox as an app co-hosted in the first silo sees it.</summary>
-    public ICodeSandbox SiloSandbox => _cluster.Silos[0].ServiceProvider.GetRequiredService<ICodeSandbox>();
+    public ICodeSandbox SiloSandbox => _silos[0].Services.GetRequiredService<ICodeSandbox>();
 
     public static async Task<Cluster> StartAsync(short silos, string root, Action<SandboxOptions, string> configure)
     {
-        string store = Path.Combine(root, "store-" + Guid.NewGuid().ToString("N"));
-        var shared = new LocalWorkspaceStorage(store);
-        var builder = new InProcessTestClusterBuilder(silos);
-        builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((options, silo) =>
+        string id = "bench" + Guid.NewGuid().ToString("N")[..8];
+        var shared = new LocalWorkspaceStorage(Path.Combine(root, "store-" + id));
+        int primary = FreePort();
+        var hosts = new List<IHost>();
+        var gateways = new List<int>();
+        for (int i = 0; i < silos; i++)
         {
-            silo.Services.AddSingleton<IWorkspaceStorage>(shared);
-            silo.AddWasmSandbox(o => configure(o, options.SiloName));
+            int siloPort = i == 0 ? primary : FreePort(), gatewayPort = FreePort();
+            string name = $"{id}-silo{i}";
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.UseOrleans(silo =>
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort, new IPEndPoint(IPAddress.Loopback, primary), "skwasm-bench", id);
+                silo.Services.AddSingleton<IWorkspaceStorage>(shared);
+                silo.AddWasmSandbox(o => configure(o, name));
+            });
+            var host = builder.Build();
+            await host.StartAsync();
+            hosts.Add(host);
+            gateways.Add(gatewayPort);
+        }
+        var clientBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        clientBuilder.UseOrleansClient(client =>
+        {
+            client.UseLocalhostClustering([.. gateways], "skwasm-bench", id);
+            client.AddWasmSandboxClient();
         });
-        builder.ConfigureClient(client => client.AddWasmSandboxClient());
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        return new Cluster(cluster);
+        var clientHost = clientBuilder.Build();
+        await clientHost.StartAsync();
+        return new Cluster(hosts, clientHost);
     }
 
-    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in new[] { _client }.Concat(Enumerable.Reverse(_silos)))
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
 }

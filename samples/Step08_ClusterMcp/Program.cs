@@ -20,8 +20,8 @@ bool demo = args.Contains("--demo");
 int index = demo ? 0 : args.Length > 0 && int.TryParse(args[0], out int n) && n is >= 0 and < 10 ? n : 0;
 string store = Path.Combine(Path.GetTempPath(), "skwasm-step08-sessions");
 
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
+var builder = Host.CreateApplicationBuilder(); // with the console lifetime: Ctrl+C and SIGTERM stop the silo gracefully
+builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
 builder.UseOrleans(silo =>
 {
     silo.UseLocalhostClustering(siloPort: 11111 + index, gatewayPort: 30000 + index, primarySiloEndpoint: new IPEndPoint(IPAddress.Loopback, 11111));
@@ -45,12 +45,5 @@ if (demo)
 
 await using var mcp = await SkWasmMcpServer.StartHttpAsync($"http://127.0.0.1:{5300 + index}", new SkWasmMcpServerOptions { Sandbox = cluster });
 Console.WriteLine($"silo {index} up; MCP over the cluster at {mcp.Endpoint} (Ctrl+C stops this silo; its sessions move to another)");
-var stopped = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stopped.TrySetResult();
-};
-await stopped.Task;
-await host.StopAsync();
+await host.WaitForShutdownAsync();
 return 0;
