@@ -104,6 +104,15 @@ else
   echo "NativeAOT publish of the CLI failed; its rows are left out" >&2
 fi
 dotnet "$dll" keep-resident --instances 100 --out "$rows"
+# MCP streamable HTTP under load (loopback): the CLI's server in a child process, one MCP and sandbox session per client.
+echo "building src/SkWasmPlugin.Cli and bench/SkWasmPlugin.McpLoad (Release)..." >&2
+if dotnet build -c Release "$here/../src/SkWasmPlugin.Cli" -nologo -v quiet >&2 && dotnet build -c Release "$here/SkWasmPlugin.McpLoad" -nologo -v quiet >&2; then
+  shapes=(--shape 40x25 --shape 100x20); if [[ ${#quick[@]} -gt 0 ]]; then shapes=(--shape 20x10); fi
+  dotnet "$here/SkWasmPlugin.McpLoad/bin/Release/net10.0/SkWasmPlugin.McpLoad.dll" run \
+    --server "$here/../src/SkWasmPlugin.Cli/bin/Release/net10.0/skwasm.dll" "${shapes[@]}" --out "$rows" || echo "the MCP load run reported wrong answers (see its rows)" >&2
+else
+  echo "building the MCP load generator failed; its rows are left out" >&2
+fi
 
 if [[ -n "${SKWASM_BENCH_TSV:-}" ]]; then cp "$rows" "$SKWASM_BENCH_TSV"; fi
 dotnet "$dll" report --in "$rows"
