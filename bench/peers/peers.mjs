@@ -95,7 +95,7 @@ let out = [];
 const pyOptions = { stdout: (s) => out.push(s), stderr: (s) => log("pyodide stderr: " + s) };
 {
   const fresh = [];
-  for (let i = 0; i < pyFreshN + 1; i++) {
+  for (let i = 0; pyFreshN > 0 && i < pyFreshN + 1; i++) {
     out = [];
     const t0 = now();
     const py = await loadPyodide(pyOptions);
@@ -105,7 +105,7 @@ const pyOptions = { stdout: (s) => out.push(s), stderr: (s) => log("pyodide stde
     if (i > 0) fresh.push(ms); // the first also compiles the module: left out, as our cases run with a warm cache
   }
   samples.pyodide_fresh = fresh;
-  log(`pyodide_fresh: ${fresh.map((m) => m.toFixed(0)).join(", ")} ms`);
+  if (fresh.length > 0) log(`pyodide_fresh: ${fresh.map((m) => m.toFixed(0)).join(", ")} ms`);
 }
 {
   const py = await loadPyodide(pyOptions);
