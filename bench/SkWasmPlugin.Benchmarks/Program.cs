@@ -21,6 +21,7 @@ if (args.Length == 0)
           fuel --code CODE... [--prelude CODE]  fuel, time and pages of pieces of code on a restored instance, Wasmtime directly
           image-trial --prelude CODE... [--rounds N]   trial start-up images (code run after start-up), alternating, Wasmtime directly
           mcp --exe PATH [--runs N] [--out F]   skwasm mcp over stdio: initialize and first execute_code, from process start
+          peers --node PATH --script F --modules DIR [--rounds R] [--quick] [--out F]   ours vs quickjs-emscripten and Pyodide in Node (bench/peers/peers.mjs), one run
           cli --exe PATH [--runs N] [--out F]   the skwasm command line, start to exit, empty and warm module cache
           keep-resident [--instances N] [--out F]   pooling keep-resident 16 MiB vs 0, Wasmtime directly
           first-run --cache DIR --lang L [--t0 TS] [--work DIR]   the child itself
@@ -91,6 +92,11 @@ switch (mode)
         return 0;
     case "mcp":
         Modes.Mcp(Opt("--out"), Opt("--exe") ?? throw new ArgumentException("--exe PATH (skwasm published NativeAOT) is required"), IntOpt("--runs", 9));
+        return 0;
+    case "peers":
+        await Peers.Run(Opt("--out"), Opt("--node") ?? "node", Opt("--script") ?? throw new ArgumentException("--script bench/peers/peers.mjs is required"),
+            Opt("--modules") ?? throw new ArgumentException("--modules DIR (where quickjs-emscripten and pyodide are installed) is required"), Flag("--quick"),
+            IntOpt("--rounds", Flag("--quick") ? 2 : 5));
         return 0;
     case "cli":
         Modes.Cli(Opt("--out"), Opt("--exe") ?? throw new ArgumentException("--exe PATH (skwasm published NativeAOT) is required"), IntOpt("--runs", 15));

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace SkWasmPlugin.Benchmarks;
 
-/// <summary>Prints the one results table (Markdown) and the four closing lines.</summary>
+/// <summary>Prints the one results table (Markdown) and the six closing lines.</summary>
 internal static class Report
 {
     public static int Print(string[] inputs)
@@ -32,6 +32,8 @@ internal static class Report
                     "native-python" => " (py)",
                     "native-dotnet" => " (.NET)",
                     _ when r.Native.StartsWith("native-cell-", StringComparison.Ordinal) => " (py file)",
+                    _ when r.Native.StartsWith("native-quickjs-", StringComparison.Ordinal) => " (quickjs-emscripten)",
+                    _ when r.Native.StartsWith("native-pyodide-", StringComparison.Ordinal) => " (Pyodide)",
                     _ => " (node)",
                 },
                 double.IsNaN(ratio) ? "-" : ratio.ToString(ratio < 0.1 ? "0.0000" : "0.00", CultureInfo.InvariantCulture),
@@ -58,7 +60,8 @@ internal static class Report
         Console.WriteLine();
         Console.WriteLine($"targets: {rows.Count(r => r.Passed is not null)} judged, {failed} failed (ratio conditions included in the table)");
 
-        var warm = rows.FirstOrDefault(r => r.Case == "warm session python");
+        // compare mode's row; in a peers-only run (compare.sh --peers), the peers mode's measurement of the same case.
+        var warm = rows.FirstOrDefault(r => r.Case == "warm session python") ?? rows.FirstOrDefault(r => r.Case == Peers.WarmPythonCase);
         var fresh = rows.FirstOrDefault(r => r.Case == "fresh stateless python");
         double nativePy = natives.GetValueOrDefault("native-python", double.NaN);
         Console.WriteLine($"warm_python_p50_ms: {Num(warm?.P50 ?? double.NaN, "0.###")}");
@@ -66,6 +69,11 @@ internal static class Report
         Console.WriteLine($"warm_python_vs_native: {Num((warm?.P50 ?? double.NaN) / nativePy, "0.0000")}");
         var cells = rows.FirstOrDefault(r => r.Case == CellCases.GeomeanCase);
         Console.WriteLine($"cells_vs_native: {Num(cells?.P50 ?? double.NaN, "0.0000")}");
+        // The JavaScript peers (peers mode): our p50 over quickjs-emscripten's, measured in the same run.
+        double PeerRatio(string name, string peer) =>
+            (rows.FirstOrDefault(r => r.Case == name)?.P50 ?? double.NaN) / natives.GetValueOrDefault(peer, double.NaN);
+        Console.WriteLine($"fresh_js_vs_quickjs_emscripten: {Num(PeerRatio(Peers.FreshJsCase, Peers.QuickJsFresh), "0.000")}");
+        Console.WriteLine($"warm_js_vs_quickjs_emscripten: {Num(PeerRatio(Peers.WarmJsCase, Peers.QuickJsWarm), "0.000")}");
         return 0;
     }
 

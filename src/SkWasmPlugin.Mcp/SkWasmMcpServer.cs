@@ -165,13 +165,30 @@ public static class SkWasmMcpServer
         string version = typeof(SkWasmMcpServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
         return services
             .AddMcpServer(m => m.ServerInfo = new Implementation { Name = ServerName, Version = version })
-            .WithWasmSandboxTools(o.Sandbox is not null ? null : s =>
-            {
-                if (o.StoragePath is { } path) s.Sessions.StoragePath = path;
-                // The server owns its process, so giving released interpreter memory back to the system is its call.
-                s.Sessions.TrimMemoryAfterRelease = true;
-                o.ConfigureSandbox?.Invoke(s);
-            }, o.ConfigureTools);
+            .WithWasmSandboxTools(o.Sandbox is not null ? null : s => ConfigureOwnSandbox(s, o), o.ConfigureTools);
+    }
+
+    /// <summary>
+    /// How long a session of the server's own sandbox must be idle after a call before its state is checkpointed
+    /// (<see cref="SessionManagerOptions.CheckpointDelay"/>; the library default is 25 ms).
+    /// </summary>
+    /// <remarks>
+    /// An agent's next call comes after a model round trip, so its sessions are still checkpointed after every call.
+    /// Under load the 25 ms default took a checkpoint (page diff, compression, write) after nearly every call, since each
+    /// of many sessions is idle most of the time while the server works through the others: 100 loopback clients spent
+    /// most of the server's CPU and ~1 GB of RSS on checkpoints (bench/RESULTS.md). Calls closer together than this now
+    /// share one, at most <see cref="SessionManagerOptions.MaxCallsBetweenCheckpoints"/> calls apart, as bursts did before.
+    /// </remarks>
+    public static readonly TimeSpan CheckpointDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>The settings of a sandbox the server creates: its store, memory trimming, checkpoints, then the caller's own.</summary>
+    internal static void ConfigureOwnSandbox(SandboxOptions s, SkWasmMcpServerOptions o)
+    {
+        if (o.StoragePath is { } path) s.Sessions.StoragePath = path;
+        // The server owns its process, so giving released interpreter memory back to the system is its call.
+        s.Sessions.TrimMemoryAfterRelease = true;
+        s.Sessions.CheckpointDelay = CheckpointDelay;
+        o.ConfigureSandbox?.Invoke(s);
     }
 
     /// <summary>A parsed listen URL: loopback or not, and what Kestrel should bind.</summary>

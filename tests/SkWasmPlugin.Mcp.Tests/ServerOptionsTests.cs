@@ -38,6 +38,24 @@ public sealed class ServerOptionsTests
         Assert.False(original.Tokens.ContainsKey("bob"));
     }
 
+    [Fact]
+    public void The_servers_own_sandbox_checkpoints_after_an_agents_pause_and_the_caller_has_the_last_word()
+    {
+        var library = new SandboxOptions();
+        var own = new SandboxOptions();
+        SkWasmMcpServer.ConfigureOwnSandbox(own, new SkWasmMcpServerOptions { StoragePath = "/store" });
+        Assert.Equal(TimeSpan.FromMilliseconds(25), library.Sessions.CheckpointDelay); // the library's default is unchanged
+        Assert.Equal(SkWasmMcpServer.CheckpointDelay, own.Sessions.CheckpointDelay);
+        Assert.Equal(TimeSpan.FromSeconds(1), own.Sessions.CheckpointDelay);
+        Assert.Equal(library.Sessions.MaxCallsBetweenCheckpoints, own.Sessions.MaxCallsBetweenCheckpoints);
+        Assert.True(own.Sessions.TrimMemoryAfterRelease);
+        Assert.Equal("/store", own.Sessions.StoragePath);
+
+        var configured = new SandboxOptions();
+        SkWasmMcpServer.ConfigureOwnSandbox(configured, new SkWasmMcpServerOptions { ConfigureSandbox = s => s.Sessions.CheckpointDelay = TimeSpan.Zero });
+        Assert.Equal(TimeSpan.Zero, configured.Sessions.CheckpointDelay);
+    }
+
     private sealed class NoSandbox : ICodeSandbox
     {
         public ISessionManager Sessions => throw new NotSupportedException();
