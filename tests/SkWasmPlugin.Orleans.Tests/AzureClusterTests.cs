@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,8 +17,6 @@ namespace SkWasmPlugin.Orleans.Tests;
 /// </summary>
 public sealed class AzureClusterTests : IAsyncLifetime
 {
-    // Azurite's documented, public development account key.
-    private const string DevKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly List<Process> _azurite = [];
     private readonly string _root = Path.Combine(Path.GetTempPath(), "skwasm-orleans-azure-" + Guid.NewGuid().ToString("N"));
     private string _connection = "";
@@ -33,37 +30,14 @@ public sealed class AzureClusterTests : IAsyncLifetime
         }
         string table = Path.Combine(Path.GetDirectoryName(blob)!, "azurite-table");
         int blobPort = FreePort(), tablePort = FreePort();
-        await Start(blob, ["--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(), "--location", Path.Combine(_root, "blob")], blobPort);
-        await Start(table, ["--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(), "--location", Path.Combine(_root, "table")], tablePort);
-        _connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevKey};" +
+        Directory.CreateDirectory(_root);
+        _azurite.Add(await AzuriteProcess.StartAsync(blob, ["--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(), "--location", Path.Combine(_root, "blob")], blobPort));
+        _azurite.Add(await AzuriteProcess.StartAsync(table, ["--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(), "--location", Path.Combine(_root, "table")], tablePort));
+        _connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteProcess.DevKey};" +
                       $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
     }
 
-    private async Task Start(string exe, string[] args, int port)
-    {
-        Directory.CreateDirectory(_root);
-        var process = Process.Start(new ProcessStartInfo(exe, [.. args, "--silent", "--skipApiVersionCheck", "--loose"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException($"{exe} did not start.");
-        _azurite.Add(process);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
+    private static int FreePort() => AzuriteProcess.FreePort();
 
     private IHost Silo(string name, string cluster, string container)
     {
@@ -129,26 +103,9 @@ public sealed class AzureClusterTests : IAsyncLifetime
 
     private static string Address(IHost silo) => silo.Services.GetRequiredService<global::Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString();
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     public Task DisposeAsync()
     {
-        foreach (var process in _azurite)
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
-            }
-            process.Dispose();
-        }
+        foreach (var process in _azurite) AzuriteProcess.Stop(process);
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         return Task.CompletedTask;
     }

@@ -17,14 +17,7 @@ public sealed class SiloSetupTests
         return builder.Build();
     }
 
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    private static int FreePort() => SkWasmPlugin.Sandbox.AzureBlob.Tests.AzuriteProcess.FreePort();
 
     [Fact]
     public async Task A_silo_without_shared_storage_does_not_start_and_says_what_to_register()

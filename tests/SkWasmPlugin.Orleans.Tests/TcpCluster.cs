@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -71,14 +70,7 @@ public sealed class TcpCluster : IAsyncDisposable
 
     public static string Address(IHost silo) => silo.Services.GetRequiredService<global::Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString();
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    private static int FreePort() => SkWasmPlugin.Sandbox.AzureBlob.Tests.AzuriteProcess.FreePort();
 
     public async ValueTask DisposeAsync()
     {
