@@ -20,6 +20,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     private readonly SandboxOptions _options;
     private readonly RuntimeCatalog _catalog;
     private readonly SessionManager _sessions;
+    private readonly StatelessInterpreters _stateless;
     private readonly PackageCatalog _packages;
     private readonly GuidanceBuilder _guidance;
     private readonly ILogger _logger;
@@ -36,6 +37,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         _running = new SemaphoreSlim(_options.MaxConcurrentExecutions, _options.MaxConcurrentExecutions);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SkWasmPlugin.Sandbox");
         _catalog = new RuntimeCatalog(_options, _logger);
+        _stateless = new StatelessInterpreters(_catalog, _options);
         _packages = new PackageCatalog(_catalog.DataPath);
         storage ??= new LocalWorkspaceStorage(_options.Sessions.StoragePath ?? LocalWorkspaceStorage.DefaultRoot(_options.Sessions.ApplicationName));
         _sessions = new SessionManager(_catalog, storage, _options.Sessions, _packages, _logger, _options.MaxLiveInstances);
@@ -52,6 +54,8 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     internal SessionManager SessionManager => _sessions;
 
     internal RuntimeCatalog Catalog => _catalog;
+
+    internal StatelessInterpreters Stateless => _stateless;
 
     /// <summary>
     /// Starts the runtimes now instead of on first use. A runtime's first use in a process loads its compiled module
@@ -140,11 +144,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
             if (request.SessionId is null)
             {
                 limits = resolvedLimits!;
-                // The runtime's first interpreter may still be freeing its pool slot: wait, so this call finds that
-                // slot warm instead of taking a cold one, whose pages would all fault in again.
-                if (_firstDrops[(int)request.Language] is { IsCompleted: false } drop)
-                    await drop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                raw = await Task.Run(() => RunStateless(request, flags, limits, output, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                raw = await _stateless.RunAsync(request, flags, limits, output, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -180,52 +180,6 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         // halfway (the next call would pay it again), so a cancelled caller stops waiting but the start-up goes on.
         await Task.Run(() => _catalog.Get(language), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
         return Stopwatch.GetElapsedTime(started);
-    }
-
-    private RawExecution RunStateless(ExecutionRequest request, int flags, EffectiveLimits limits, OutputForwarder? output, CancellationToken cancellationToken)
-    {
-        var runtime = _catalog.Get(request.Language);
-        int lang = (int)request.Language;
-        string workspace = Path.Combine(_catalog.ScratchRoot, "run-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(workspace);
-        GuestInstance? instance = null;
-        try
-        {
-            var quota = new Hosting.WorkspaceQuota(workspace, _options.Sessions.DefaultMaxWorkspaceBytes, _options.Sessions.DefaultMaxFiles);
-            instance = runtime.NewInstance(workspace, quota);
-            var raw = instance.Execute(request.Code, request.Stdin, flags, limits, cancellationToken, output);
-            // The folder started empty, so everything in it now is new; read before it is deleted (images whole).
-            return instance.Files.Changes == 0 ? raw
-                : raw with { Files = WorkspaceScan.Compare(WorkspaceScan.Empty, WorkspaceScan.Take(workspace), workspace) };
-        }
-        finally
-        {
-            _sweeper.Delete(workspace);
-            if (instance is not null)
-            {
-                // A slot's first reset faults in every page it keeps resident (tens of milliseconds), so each runtime's
-                // first interpreter is dropped after the result. Later resets are cheap and done here, so the next call
-                // finds its slot free and warm without waiting for another thread.
-                if (Interlocked.Exchange(ref _firstDropTaken[lang], 1) == 0)
-                    _firstDrops[lang] = Task.Run(() => DropLater(instance, workspace));
-                else
-                    instance.Dispose();
-            }
-        }
-    }
-
-    private readonly FolderSweeper _sweeper = new();
-
-    private readonly int[] _firstDropTaken = new int[Languages.All.Count];
-
-    /// <summary>Each runtime's first stateless interpreter being dropped after its result (null before that call).</summary>
-    private readonly Task?[] _firstDrops = new Task?[Languages.All.Count];
-
-    private static void DropLater(GuestInstance instance, string workspace)
-    {
-        instance.Dispose(); // never used again
-        // Where an open handle kept the folder (Windows), it can go now that the guest's handles are closed.
-        if (Directory.Exists(workspace)) GuestRuntime.TryDeleteDirectory(workspace);
     }
 
     private static ExecutionLimits? Merge(ExecutionLimits? session, ExecutionLimits? call)
@@ -293,8 +247,7 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        await Task.WhenAll(_firstDrops.OfType<Task>()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _sweeper.Dispose();
+        await _stateless.DisposeAsync().ConfigureAwait(false);
         await _sessions.DisposeAsync().ConfigureAwait(false);
         _catalog.Dispose();
     }

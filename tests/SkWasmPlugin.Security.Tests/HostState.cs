@@ -92,10 +92,17 @@ public sealed record HostState(
                 foreach (string child in Directory.EnumerateFileSystemEntries(state))
                     if (!child.EndsWith(".ckpt", StringComparison.Ordinal) && !InFlight(child, ".ckpt")) problems.Add($"unexpected '{child}' in a session's state folder");
         }
-        // Stateless workspaces are deleted in the background right after their call's result: give that a moment.
-        SpinWait.SpinUntil(() => !Directory.Exists(f.ScratchRoot) || !Directory.EnumerateFileSystemEntries(f.ScratchRoot).Any(), TimeSpan.FromSeconds(5));
-        foreach (string entry in Directory.Exists(f.ScratchRoot) ? Directory.EnumerateFileSystemEntries(f.ScratchRoot) : [])
-            problems.Add($"a stateless workspace was left behind: '{entry}'");
+        // Stateless workspaces are deleted in the background right after their call's result: give that a moment. The
+        // interpreters kept for the next stateless calls (SandboxOptions.ReadyStatelessInterpreters per runtime) keep
+        // their /app, which must be empty: a call that changed a file does not leave its interpreter behind.
+        int kept = f.Sandbox.Options.ReadyStatelessInterpreters * 2;
+        bool Leftover(string entry) => !Path.GetFileName(entry).StartsWith("run-", StringComparison.Ordinal) || !Directory.Exists(entry)
+            || Directory.EnumerateFileSystemEntries(entry).Any();
+        IEnumerable<string> Entries() => Directory.Exists(f.ScratchRoot) ? Directory.EnumerateFileSystemEntries(f.ScratchRoot) : [];
+        SpinWait.SpinUntil(() => Entries().Count(Leftover) == 0 && Entries().Count() <= kept, TimeSpan.FromSeconds(5));
+        foreach (string entry in Entries().Where(Leftover))
+            problems.Add($"a stateless workspace was left behind: '{entry}'" + (Directory.Exists(entry) ? $", holding {Directory.EnumerateFileSystemEntries(entry).Count()} entries" : ""));
+        if (Entries().Count() > kept) problems.Add($"{Entries().Count()} stateless workspaces in the scratch folder, more than the {kept} kept interpreters have");
         return problems;
     }
 

@@ -99,7 +99,16 @@ public sealed class SandboxOptions : IValidatableObject
     [Range(0, 256L * 1024 * 1024)]
     public long PoolKeepResidentBytes { get; set; } = 16L * 1024 * 1024;
 
-    /// <summary>Most guest instances alive at once (sessions' interpreters plus running stateless calls); also the pool's size.</summary>
+    /// <summary>
+    /// Started interpreters kept per runtime for the next stateless calls: a call that left nothing but memory behind
+    /// (no trap, no file changed or left open, memory not grown) has its interpreter put back into the started state
+    /// after its result, off the call's path, and the next call runs on it instead of a new instance restored from the
+    /// start-up image. Each holds a pool slot and its memory (a few MB). 0: every stateless call gets a new instance.
+    /// </summary>
+    [Range(0, 64)]
+    public int ReadyStatelessInterpreters { get; set; } = 2;
+
+    /// <summary>Most guest instances alive at once (sessions' interpreters, running stateless calls and the ones kept for the next, <see cref="ReadyStatelessInterpreters"/>); also the pool's size.</summary>
     [Range(4, 100_000)]
     public int MaxLiveInstances { get; set; } = 512;
 

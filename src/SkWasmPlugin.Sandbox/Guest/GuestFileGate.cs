@@ -101,6 +101,9 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     /// <summary>The descriptors the guest holds open now.</summary>
     public IReadOnlyCollection<int> OpenFiles => _openFiles;
 
+    /// <summary>The guest holds no file open (and so no removed file either).</summary>
+    public bool Idle => _openFiles.Count == 0 && _held.Count == 0;
+
     public int Write(Caller caller, int fd, int iovs, int iovsLength, long? offset, int nwrittenPtr)
     {
         if (!IsStandardStream(fd))

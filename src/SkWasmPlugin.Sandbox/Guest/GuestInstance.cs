@@ -141,9 +141,9 @@ internal sealed class GuestInstance : IDisposable
     /// image's base). Much cheaper than a new instance, whose every page must be faulted in again, and the WASI state
     /// (open descriptors) is kept, which a new instance could not do. False, changing nothing, when it cannot be done exactly.
     /// </summary>
-    public bool TryRestoreInPlace(PageImage image, ReadOnlySpan<byte> started)
+    public bool TryRestoreInPlace(PageImage image, ReadOnlySpan<byte> started, ReadOnlyMemory<byte>[]? sources = null)
     {
-        if (!_image.TryRestoreInPlace(image, started)) return false;
+        if (!_image.TryRestoreInPlace(image, started, sources)) return false;
         // Files the trapped call (or calls since the checkpoint) opened: the restored interpreter has no object
         // for them, so they would stay open, unreachable, until the session ends.
         foreach (int fd in Files.OpenFiles.Except(image.OpenFiles).ToList())

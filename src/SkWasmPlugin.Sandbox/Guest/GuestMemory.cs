@@ -39,16 +39,18 @@ internal sealed class GuestMemory(Memory memory, Global stackPointer, bool untou
     /// cannot be done exactly: the memory grew (the allocator would not know the new end), or the kernel does not say
     /// which pages were touched.
     /// </summary>
-    public bool TryRestoreInPlace(PageImage image, ReadOnlySpan<byte> started)
+    /// <remarks><paramref name="sources"/>: the image's <see cref="PageImage.PageSources"/>, when the caller keeps them (null: made here).</remarks>
+    public bool TryRestoreInPlace(PageImage image, ReadOnlySpan<byte> started, ReadOnlyMemory<byte>[]? sources = null)
     {
         long length = memory.GetLength();
         if (length != image.MemoryLength || length < started.Length) return false;
         var current = Span;
         if (TouchedPages.Of(current) is not { } touched) return false;
-        var contents = image.PageContents();
+        sources ??= image.PageSources();
         for (int p = 0; p < touched.Length; p++)
         {
-            bool held = contents.TryGetValue(p, out var own);
+            var own = p < sources.Length ? sources[p] : default;
+            bool held = !own.IsEmpty;
             if (!touched[p] && !held) continue; // untouched: still the fresh content, as in the started memory
             int start = p * PageImage.PageSize;
             int size = Math.Min(PageImage.PageSize, current.Length - start);

@@ -88,6 +88,7 @@ internal sealed class GuestRuntime : IDisposable
             }
         }
         _reference = new(NewReference, LazyThreadSafetyMode.ExecutionAndPublication);
+        _startedSources = new(StartedImage.PageSources, LazyThreadSafetyMode.ExecutionAndPublication);
         StartupTime = clock.Elapsed;
         Log.RuntimeReady(logger, language.Name(), clock.ElapsedMilliseconds, StartupFuel);
     }
@@ -150,8 +151,11 @@ internal sealed class GuestRuntime : IDisposable
         var image = checkpoint ?? StartedImage;
         // The started memory is what the image's pages are written over only when it layers on the started image.
         if (!ReferenceEquals(image, StartedImage) && !ReferenceEquals(image.Base, StartedImage)) return false;
-        return instance.TryRestoreInPlace(image, _reference.Value.Memory);
+        return instance.TryRestoreInPlace(image, _reference.Value.Memory, ReferenceEquals(image, StartedImage) ? _startedSources.Value : null);
     }
+
+    /// <summary>The started image's pages by number, made once: every stateless interpreter kept for the next call is put back with it.</summary>
+    private readonly Lazy<ReadOnlyMemory<byte>[]> _startedSources;
 
     /// <summary>
     /// The reference interpreter and the address of its memory, taken once: sessions diff against it from many

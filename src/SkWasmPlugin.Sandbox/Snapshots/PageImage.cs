@@ -80,6 +80,15 @@ internal sealed record PageImage
         return top;
     }
 
+    /// <summary><see cref="PageContents"/> by page number: an array a page's lookup is an index into (empty where no layer holds the page).</summary>
+    public ReadOnlyMemory<byte>[] PageSources()
+    {
+        var byPage = new ReadOnlyMemory<byte>[checked((int)((MemoryLength + PageSize - 1) / PageSize))];
+        foreach (var (page, content) in PageContents())
+            if (page < byPage.Length) byPage[page] = content;
+        return byPage;
+    }
+
     /// <summary><see cref="PageContents"/>, ascending.</summary>
     private (int[] Pages, ReadOnlyMemory<byte>[] Sources) Merge()
     {
