@@ -7,8 +7,9 @@ using Microsoft.Extensions.Hosting;
 using SkWasmPlugin.Orleans;
 using SkWasmPlugin.Sandbox;
 
-// Usage: SkWasmPlugin.ClusterBench [--calls N] [--seconds S] [--sessions K] [--idle M]
-// 1. The hop: a warm session call in-process against the same call through the cluster client, alternating rounds.
+// Usage: SkWasmPlugin.ClusterBench [--calls N] [--seconds S] [--sessions K] [--idle M] [--warmup W]
+// 1. The hop: a warm session call in-process against the same call through the cluster client, alternating rounds,
+//    after W seconds (default 10) of both alternating.
 // 2. Calls per second with 1 and with 3 silos (K sessions, each a caller in a loop, for S seconds).
 // 3. Memory per idle session on a silo (M sessions that each ran one cell; process RSS before and after).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -18,6 +19,7 @@ int calls = int.Parse(Opt("--calls") ?? "2000", CultureInfo.InvariantCulture);
 int seconds = int.Parse(Opt("--seconds") ?? "10", CultureInfo.InvariantCulture);
 int sessions = int.Parse(Opt("--sessions") ?? "16", CultureInfo.InvariantCulture);
 int idle = int.Parse(Opt("--idle") ?? "200", CultureInfo.InvariantCulture);
+int warmupSeconds = int.Parse(Opt("--warmup") ?? "10", CultureInfo.InvariantCulture);
 string root = Path.Combine(Path.GetTempPath(), "skwasm-cluster-bench-" + Guid.NewGuid().ToString("N"));
 string cache = Path.Combine(Path.GetTempPath(), "skwasm-bench-module-cache");
 void Configure(SandboxOptions o, string name)
@@ -38,6 +40,17 @@ Console.WriteLine($"# cluster bench {DateTime.UtcNow:u}, {Environment.ProcessorC
     string b = (await cluster.Sandbox.Sessions.CreateAsync()).Id;
     foreach (var (s, id) in new[] { ((ICodeSandbox)inProcess, a), (cluster.Sandbox, b) })
         for (int i = 0; i < 200; i++) await Call(s, id, i == 0 ? "n = 0" : "n += 1");
+    // A warm call, as a server that has been running serves it: the cluster path takes seconds of calls to reach its
+    // steady state (JIT tiers of the Orleans messaging code, the thread pool settling), the in-process one much less.
+    // Both are called, alternating, for --warmup seconds first; the cluster path's p50 per block shows the curve.
+    var curve = new List<string>();
+    var warming = Stopwatch.StartNew();
+    while (warming.Elapsed.TotalSeconds < warmupSeconds)
+    {
+        curve.Add(Percentile(await Time(cluster.Sandbox, b, 400), 50).ToString("F3", CultureInfo.InvariantCulture));
+        await Time(inProcess, a, 400);
+    }
+    Console.WriteLine($"warm-up ({warmupSeconds} s): cluster client p50 per block of 400 calls: {string.Join(" ", curve)}");
     var inTimes = new List<double>();
     var clusterTimes = new List<double>();
     for (int round = 0; round < 10; round++)
