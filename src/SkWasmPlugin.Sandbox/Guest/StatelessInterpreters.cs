@@ -101,9 +101,9 @@ internal sealed class StatelessInterpreters : IAsyncDisposable
             Directory.SetLastWriteTimeUtc(instance.WorkspacePath, DateTime.UtcNow);
             return true;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Wasmtime.WasmtimeException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return false; // the folder's time could not be set: it may be swept, so the interpreter is not kept
         }
     }
 
@@ -185,7 +185,18 @@ internal sealed class StatelessInterpreters : IAsyncDisposable
             ThreadPool.UnsafeQueueUserWorkItem(static state =>
             {
                 var (ready, instance, restore) = state;
-                ready.Finish(instance, restore(instance));
+                bool restored;
+                try
+                {
+                    restored = restore(instance);
+                }
+#pragma warning disable CA1031 // on a pool thread: whatever a restore throws must drop the interpreter, not end the process
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                    restored = false;
+                }
+                ready.Finish(instance, restored);
             }, (this, instance, restore), preferLocal: false);
             return true;
         }
