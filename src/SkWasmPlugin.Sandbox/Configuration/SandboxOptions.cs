@@ -172,19 +172,17 @@ public sealed class SandboxOptions : IValidatableObject
         var timeout = limits?.Timeout ?? DefaultTimeout;
         int stdout = limits?.MaxStdoutBytes ?? DefaultMaxStdoutBytes;
         int stderr = limits?.MaxStderrBytes ?? DefaultMaxStderrBytes;
-        Check(fuel > 0 && fuel <= MaxFuel, $"fuel must be between 1 and {MaxFuel:N0} (asked {fuel:N0}).");
-        Check(memory >= MinMemoryBytes && memory <= MaxMemoryBytes,
-            $"memory must be between {MinMemoryBytes / (1024 * 1024)} MB and {MaxMemoryBytes / (1024 * 1024)} MB (asked {memory / (1024.0 * 1024):0.#} MB).");
-        Check(timeout > TimeSpan.Zero && timeout <= MaxTimeout,
-            $"timeout must be between 1 ms and {MaxTimeout.TotalSeconds:0} s (asked {timeout.TotalMilliseconds:0} ms).");
-        Check(stdout > 0 && stdout <= MaxOutputBytes, $"stdout limit must be between 1 and {MaxOutputBytes} bytes.");
-        Check(stderr > 0 && stderr <= MaxOutputBytes, $"stderr limit must be between 1 and {MaxOutputBytes} bytes.");
+        // The messages are built only for a value out of range: this runs on every call.
+        if (fuel <= 0 || fuel > MaxFuel) Fail($"fuel must be between 1 and {MaxFuel:N0} (asked {fuel:N0}).");
+        if (memory < MinMemoryBytes || memory > MaxMemoryBytes)
+            Fail($"memory must be between {MinMemoryBytes / (1024 * 1024)} MB and {MaxMemoryBytes / (1024 * 1024)} MB (asked {memory / (1024.0 * 1024):0.#} MB).");
+        if (timeout <= TimeSpan.Zero || timeout > MaxTimeout)
+            Fail($"timeout must be between 1 ms and {MaxTimeout.TotalSeconds:0} s (asked {timeout.TotalMilliseconds:0} ms).");
+        if (stdout <= 0 || stdout > MaxOutputBytes) Fail($"stdout limit must be between 1 and {MaxOutputBytes} bytes.");
+        if (stderr <= 0 || stderr > MaxOutputBytes) Fail($"stderr limit must be between 1 and {MaxOutputBytes} bytes.");
         return new EffectiveLimits(fuel, memory, timeout, stdout, stderr);
 
-        static void Check(bool ok, string message)
-        {
-            if (!ok) throw new ArgumentOutOfRangeException(nameof(limits), "Invalid limits: " + message);
-        }
+        static void Fail(string message) => throw new ArgumentOutOfRangeException(nameof(limits), "Invalid limits: " + message);
     }
 }
 

@@ -49,11 +49,12 @@ internal sealed class InterpreterPool : IDisposable
     {
         var state = session.State(language);
         var instance = await EnsureLiveAsync(session, language, state, notes, cancellationToken).ConfigureAwait(false);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Lifetime.Token);
+        // A caller's token that can never fire needs no linked source (this runs on every call).
+        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Lifetime.Token) : null;
         // The workspace as the previous call left it (scanned once per loaded session, dropped when the host changes files).
         var before = session.LastScan ??= WorkspaceScan.Take(session.WorkspacePath);
         long changes = instance.Files.Changes;
-        var raw = instance.Execute(code, stdin, flags, limits, linked.Token, output);
+        var raw = instance.Execute(code, stdin, flags, limits, linked?.Token ?? session.Lifetime.Token, output);
         if (instance.Files.Changes != changes)
         {
             var after = WorkspaceScan.Take(session.WorkspacePath);
