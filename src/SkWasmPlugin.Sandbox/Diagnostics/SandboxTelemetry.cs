@@ -19,6 +19,8 @@ public static class SandboxTelemetry
 
     internal static void Record(ExecutionResult result)
     {
+        // Nothing listens (no meter listener or exporter): skip building the tags, on every call's path.
+        if (!Executions.Enabled && !Duration.Enabled && !Fuel.Enabled) return;
         var tags = new TagList { { "language", result.Language.Name() }, { "outcome", result.Outcome.ToString() } };
         Executions.Add(1, tags);
         Duration.Record(result.DurationMs, tags);

@@ -27,6 +27,9 @@ internal sealed record GuestReport
     /// <summary>Room for the guest's own truncation marker ("… [n more characters]") past <see cref="MaxResultChars"/>.</summary>
     private const int ResultMarkerChars = 64;
 
+    /// <summary>The report of a call that ended with exit code 0, no error and no value (shared: reports are immutable).</summary>
+    private static readonly GuestReport Success = new();
+
     public int ExitCode { get; init; }
     public GuestError? Error { get; init; }
 
@@ -43,6 +46,9 @@ internal sealed record GuestReport
     public static GuestReport? Parse(string? json)
     {
         if (string.IsNullOrWhiteSpace(json)) return null;
+        // What both runtimes write for a call that ended well and left no value: most calls. Parsing it cost a few
+        // microseconds of every warm call (a tenth of a JavaScript one).
+        if (json is "{\"exitCode\":0,\"error\":null}" or "{\"exitCode\": 0, \"error\": null}") return Success;
         try
         {
             using var document = JsonDocument.Parse(json);
