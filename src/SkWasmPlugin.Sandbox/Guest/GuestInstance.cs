@@ -180,8 +180,9 @@ internal sealed class GuestInstance : IDisposable
         try
         {
             int codePtr = WriteBuffer(codeBytes);
-            int inputPtr = WriteBuffer(inputBytes);
-            if (codePtr == 0 || inputPtr == 0)
+            // No input (most calls): the runners take a null buffer, which spares two calls into the guest.
+            int inputPtr = inputBytes.Length == 0 ? 0 : WriteBuffer(inputBytes);
+            if (codePtr == 0 || (inputPtr == 0 && inputBytes.Length > 0))
             {
                 stopped = ExecutionOutcome.MemoryExhausted;
                 trapMessage = "The program's source and input did not fit in the guest memory limit.";
@@ -191,7 +192,7 @@ internal sealed class GuestInstance : IDisposable
                 exitCode = _exec(codePtr, codeBytes.Length, inputPtr, inputBytes.Length, flags);
                 report = ReadReport(_report());
                 _free(codePtr);
-                _free(inputPtr);
+                if (inputPtr != 0) _free(inputPtr);
             }
         }
         catch (WasmtimeException ex) when (ex.ExitCode is { } exited && ex.InnerException is not SoftStopController.GuestStop)
