@@ -42,6 +42,7 @@ internal static class CellCases
                 foreach (var (name, sandbox) in sides)
                 {
                     sandbox.Warmup(Language.Python);
+                    sandbox.WhenOptimizedAsync().GetAwaiter().GetResult();
                     var startup = sandbox.GetStatistics().Runtimes["python"];
                     Modes.Log($"cells: {name}: python start-up image {startup.SnapshotPages} pages ({startup.SnapshotPages * 4096 / 1048576.0:0.00} MiB), start-up fuel {startup.Fuel:N0}");
                     Row.Append(output, [Row.Value($"python start-up image ({name})", "pages", startup.SnapshotPages, Judge.None, double.NaN, "info",

@@ -71,6 +71,7 @@ switch (mode)
         await using (var sandbox = new WasmCodeSandbox(freshOptions))
         {
             sandbox.Warmup();
+            await sandbox.WhenOptimizedAsync();
             foreach (var lang in Languages.All)
                 Console.WriteLine($"fresh {lang.Name()}: {await SandboxCases.Fresh(sandbox, lang, 50, IntOpt("--calls", 400))}");
         }

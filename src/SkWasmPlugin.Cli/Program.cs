@@ -43,6 +43,9 @@ namespace SkWasmPlugin.Cli
             // One call per process: a pool of reusable slots would only add its set-up, and resetting the slot
             // (zeroing the pages it keeps resident) when the call's instance is dropped, before the process exits.
             UsePoolingAllocator = false,
+            // One call per process: an optimized compile in the background would die with the process every time, so
+            // a cold machine compiles it once, on every core, and every later run finds it in the cache.
+            BaselineCompilerWhileCold = false,
             Sessions = new SessionManagerOptions
             {
                 // The CLI's own store, whatever the entry assembly is called when it is hosted: other apps' sessions stay theirs.

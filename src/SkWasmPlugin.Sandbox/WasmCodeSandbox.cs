@@ -219,10 +219,22 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
 
     /// <summary>Counters for diagnostics, tests and benchmarks.</summary>
     public SandboxStatistics GetStatistics() => new(
-        _catalog.Host.Cache.Hits,
-        _catalog.Host.Cache.Misses,
+        _catalog.Host.Cache.Hits + _catalog.Host.BaselineCache.Hits,
+        _catalog.Host.Cache.Misses + _catalog.Host.BaselineCache.Misses,
         _sessions.LiveInterpreterCount,
-        _catalog.StartedRuntimes.ToDictionary(r => r.Language.Name(), r => new RuntimeStartup(r.StartupTime.TotalMilliseconds, r.StartupFuel, r.StartedImage.Pages.Length)));
+        _catalog.StartedRuntimes.ToDictionary(r => r.Language.Name(), r => new RuntimeStartup(r.StartupTime.TotalMilliseconds, r.StartupFuel, r.StartedImage.Pages.Length)
+        {
+            Compiler = r.Compiler == CompilerTier.Baseline ? "winch" : "cranelift",
+        }));
+
+    /// <summary>
+    /// Completes when every runtime started so far runs optimized code: at once when their compiled code was in the
+    /// module cache. A runtime that started cold runs on Wasmtime's baseline compiler's code until its optimized code,
+    /// compiled in the background, is in (<see cref="SandboxOptions.BaselineCompilerWhileCold"/>). For a host that wants
+    /// steady performance before it takes traffic, and for benchmarks; calls never need it.
+    /// </summary>
+    public Task WhenOptimizedAsync(CancellationToken cancellationToken = default) =>
+        Task.WhenAll(_catalog.StartedRuntimes.Select(r => r.Optimized)).WaitAsync(cancellationToken);
 
     /// <inheritdoc />
     public SandboxDescription Describe() => new(

@@ -16,7 +16,7 @@ public sealed class EngineSettingsTests
     [Fact]
     public void The_configuration_meters_fuel_and_interrupts_by_epoch()
     {
-        using var config = EngineSettings.NewConfig(new SandboxOptions());
+        using var config = EngineSettings.NewConfig(new SandboxOptions())!;
         using var engine = new Wasmtime.Engine(config);
         using var module = Wasmtime.Module.FromText(engine, "loop", "(module (func (export \"spin\") (loop br 0)))");
         using var store = new Wasmtime.Store(engine);

@@ -115,6 +115,18 @@ public sealed class SandboxOptions : IValidatableObject
     /// <summary>Folder with the guest runtimes (python/, quickjs/). Null: found next to the assembly or in the source tree.</summary>
     public string? RuntimesPath { get; set; }
 
+    /// <summary>
+    /// What a runtime runs on while its optimized code is not in the module cache (a process's first use on a machine,
+    /// a new container, a disabled cache). On (the default): the runtime starts on code from Wasmtime's baseline
+    /// compiler (Winch: Python in about a second instead of four to five), and the optimized code is compiled on one
+    /// thread in the background and cached; new interpreters take it as soon as it is ready, so only the first seconds
+    /// of a cold process run on the slower code. Off: the first call waits for the optimized compile.
+    /// </summary>
+    public bool BaselineCompilerWhileCold { get; set; } = true;
+
+    /// <summary>Tests: the background optimized compile waits for this before it starts.</summary>
+    internal Task? OptimizedCompileGate { get; set; }
+
     /// <summary>Folder for compiled modules (.cwasm) and start-up images. Null: <c>ROOT/modules</c> (see <see cref="SandboxPaths"/>).</summary>
     public string? ModuleCachePath { get; set; }
 

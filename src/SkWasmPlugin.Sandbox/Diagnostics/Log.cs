@@ -39,4 +39,10 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Warning, "Checkpoint of session {Session} could not be loaded ({Reason}); starting fresh")]
     public static partial void CheckpointUnreadable(ILogger logger, string session, string reason);
+
+    [LoggerMessage(13, LogLevel.Information, "Runtime {Language} now runs optimized code, compiled in the background in {Milliseconds} ms")]
+    public static partial void RuntimeOptimized(ILogger logger, string language, long milliseconds);
+
+    [LoggerMessage(14, LogLevel.Warning, "Compiling the optimized code of runtime {Language} failed; it stays on the baseline compiler's code: {Reason}")]
+    public static partial void RuntimeOptimizeFailed(ILogger logger, string language, string reason);
 }

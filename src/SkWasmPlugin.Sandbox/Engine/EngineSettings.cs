@@ -24,18 +24,33 @@ internal static class EngineSettings
 
     private static Setting On(string name, Func<Config, bool, Config> set) => new($"{name}=1", c => set(c, true));
 
-    /// <summary>The settings as the module cache names them, e.g. <c>fuel=1;epoch=1;stack=1048576;opt=speed;cow=1</c>.</summary>
-    public static string CacheKey(SandboxOptions options) => string.Join(";", Settings(options).Select(s => s.Key));
+    /// <summary>
+    /// The settings as the module cache names them, e.g. <c>fuel=1;epoch=1;stack=1048576;opt=speed;cow=1</c>, and
+    /// <c>;compiler=winch</c> for the baseline compiler's code.
+    /// </summary>
+    public static string CacheKey(SandboxOptions options, CompilerTier compiler = CompilerTier.Optimizing) =>
+        string.Join(";", Settings(options).Select(s => s.Key)) + (compiler == CompilerTier.Baseline ? ";compiler=winch" : "");
 
-    /// <summary>A new configuration with every setting applied; the caller disposes it.</summary>
-    public static Config NewConfig(SandboxOptions options)
+    /// <summary>
+    /// A new configuration with every setting applied; the caller disposes it. Null for <see cref="CompilerTier.Baseline"/>
+    /// when Wasmtime for .NET does not let Winch be chosen (<see cref="WasmtimeCompiler"/>).
+    /// </summary>
+    /// <param name="options">The settings compiled code depends on.</param>
+    /// <param name="compiler">Cranelift, or Winch for a runtime's first seconds on a cold machine.</param>
+    /// <param name="parallel">Compile on every core (a call waits for it) or on the calling thread only (a background compile).</param>
+    public static Config? NewConfig(SandboxOptions options, CompilerTier compiler = CompilerTier.Optimizing, bool parallel = true)
     {
         var config = new Config();
         try
         {
             foreach (var setting in Settings(options)) setting.Apply(config);
+            if (compiler == CompilerTier.Baseline && !WasmtimeCompiler.TrySelectBaseline(config))
+            {
+                config.Dispose();
+                return null;
+            }
             // How modules are compiled, not what they become: not part of the key.
-            return config.WithParallelCompilation(true);
+            return config.WithParallelCompilation(parallel);
         }
         catch
         {

@@ -12,7 +12,11 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 /// built under a <see cref="CacheLock"/>, so concurrent cold processes compile it once. Every entry this process
 /// uses is remembered (<see cref="InUse"/>) and its time refreshed once a day, for <see cref="ModuleCachePruner"/>.
 /// </summary>
-internal sealed class ModuleCache(string? directory, string engineFingerprint, ILogger logger)
+/// <param name="directory">The cache folder; null: no cache, every module is compiled.</param>
+/// <param name="engineFingerprint">The engine settings compiled code depends on (<see cref="EngineSettings.CacheKey"/>).</param>
+/// <param name="logger">Where hits, stores and failures are logged.</param>
+/// <param name="filePrefix">Put before each module's name in its file name (the baseline compiler's: <c>baseline-</c>).</param>
+internal sealed class ModuleCache(string? directory, string engineFingerprint, ILogger logger, string filePrefix = "")
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _inUse = new(StringComparer.Ordinal);
 
@@ -77,6 +81,19 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
     /// <summary>The module compiled from the .wasm whose sha256 is given: from the cache, else compiled and stored.</summary>
     public Module Load(Engine engine, string name, Func<byte[]> readWasm, string wasmSha256) =>
         Load(engine, name, () => Module.FromBytes(engine, name, readWasm()), wasmSha256, counted: true);
+
+    /// <summary>The module from the cache file alone, never compiled or waited for; null when it is not there (or damaged).</summary>
+    public Module? TryLoadCached(Engine engine, string name, string wasmSha256)
+    {
+        if (directory is null) return null;
+        string path = PathFor(name, wasmSha256);
+        MarkUsed(path);
+        return TryDeserialize(engine, name, path, counted: true);
+    }
+
+    /// <summary>The module from the cache, else made by <paramref name="compile"/> (for the cache's engine configuration) and stored.</summary>
+    public Module Load(Engine engine, string name, Func<Module> compile, string wasmSha256) =>
+        Load(engine, name, compile, wasmSha256, counted: true);
 
     /// <summary>A module from WebAssembly text (our trampoline): compiling even a small one costs milliseconds.</summary>
     public Module LoadText(Engine engine, string name, string text) =>
@@ -155,7 +172,7 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
     {
         string key = Convert.ToHexStringLower(SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes($"{WasmtimeVersion}|{engineFingerprint}|{wasmSha256}")));
-        return Path.Combine(directory!, $"{name}-{key[..32]}.cwasm");
+        return Path.Combine(directory!, $"{filePrefix}{name}-{key[..32]}.cwasm");
     }
 
     private static void TryDelete(string path)

@@ -77,6 +77,7 @@ internal sealed class RuntimeCatalog : IDisposable
             var (wasm, mounts) = Layout(language);
             string sha = Host.Cache.WasmSha256(wasm); // records its stamp file as in use
             keep.Add(Path.GetFullPath(Host.Cache.PathFor(language.Name(), sha)));
+            keep.Add(Path.GetFullPath(Host.BaselineCache.PathFor(language.Name(), sha)));
             keep.Add(Path.GetFullPath(StartedImageCache.PathFor(dir, language, sha, mounts)));
         }
         foreach (string path in Host.Cache.InUse) keep.Add(Path.GetFullPath(path));

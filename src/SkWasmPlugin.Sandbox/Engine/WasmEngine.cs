@@ -4,10 +4,17 @@ using Module = Wasmtime.Module;
 
 namespace SkWasmPlugin.Sandbox.Hosting;
 
-/// <summary>One Wasmtime engine with its linkers and our WASI trampoline module.</summary>
+/// <summary>
+/// One Wasmtime engine with its linkers and our WASI trampoline module. Held by whoever makes interpreters on it
+/// (<see cref="TryAcquire"/>; its creator holds it first): a baseline compiler's engine goes, with the modules it
+/// owns, once the runtimes have moved to optimized code and its last interpreter is gone.
+/// </summary>
 internal sealed class WasmEngine : IDisposable
 {
     public Engine Engine { get; }
+
+    /// <summary>The compiler of the code this engine runs.</summary>
+    public CompilerTier Compiler { get; }
     public Linker Linker { get; }
 
     /// <summary>Plain WASI, from which each store takes the functions our overrides pass calls on to.</summary>
@@ -52,10 +59,58 @@ internal sealed class WasmEngine : IDisposable
         return text.Append(')').ToString();
     }
 
+    private int _holds = 1;
+    private int _disposed;
+    private readonly List<IDisposable> _owned = [];
+
+    /// <summary>Called once, when the last hold is released, before the engine is disposed.</summary>
+    public Action<WasmEngine>? Released { get; init; }
+
+    /// <summary>One more hold on the engine; false when it has already gone (its holds reached zero).</summary>
+    public bool TryAcquire()
+    {
+        int holds = Volatile.Read(ref _holds);
+        while (holds > 0)
+        {
+            int seen = Interlocked.CompareExchange(ref _holds, holds + 1, holds);
+            if (seen == holds) return true;
+            holds = seen;
+        }
+        return false;
+    }
+
+    /// <summary>Releases a hold; the last one disposes the engine and what it owns.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _holds) != 0) return;
+        Released?.Invoke(this);
+        Dispose();
+    }
+
+    /// <summary>A module compiled for this engine, disposed with it.</summary>
+    public Module Own(Module module)
+    {
+        lock (_owned) _owned.Add(module);
+        return module;
+    }
+
+    /// <summary>An engine whose code comes from <paramref name="compiler"/>; null when Wasmtime for .NET cannot select it.</summary>
+    public static WasmEngine? TryCreate(SandboxOptions options, bool pooled, ModuleCache cache, CompilerTier compiler, Action<WasmEngine>? released = null)
+    {
+        var config = EngineSettings.NewConfig(options, compiler);
+        return config is null ? null : new WasmEngine(options, pooled, cache, config, compiler) { Released = released };
+    }
+
     public WasmEngine(SandboxOptions options, bool pooled, ModuleCache cache)
+        : this(options, pooled, cache, EngineSettings.NewConfig(options)!, CompilerTier.Optimizing)
+    {
+    }
+
+    private WasmEngine(SandboxOptions options, bool pooled, ModuleCache cache, Config ownedConfig, CompilerTier compiler)
     {
         Pooled = pooled;
-        using var config = EngineSettings.NewConfig(options);
+        Compiler = compiler;
+        using var config = ownedConfig;
         if (pooled)
         {
             // Each guest instance is the runtime plus our small WASI trampoline: two core instances, one memory.
@@ -82,6 +137,9 @@ internal sealed class WasmEngine : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        lock (_owned)
+            foreach (var owned in _owned) owned.Dispose();
         Trampoline.Dispose();
         Linker.Dispose();
         WasiLinker.Dispose();

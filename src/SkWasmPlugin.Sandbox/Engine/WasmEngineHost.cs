@@ -28,6 +28,60 @@ internal sealed class WasmEngineHost : IDisposable
     private readonly List<WasmEngine> _engines = [];
     public ModuleCache Cache { get; }
 
+    /// <summary>The cache of the baseline compiler's modules (same folder, their own key).</summary>
+    public ModuleCache BaselineCache { get; }
+
+    private BaselineEngines? _baseline;
+
+    /// <summary>A stateless and a session engine whose code comes from Wasmtime's baseline compiler.</summary>
+    internal sealed record BaselineEngines(WasmEngine Stateless, WasmEngine Sessions)
+    {
+        /// <summary>Releases the holds <see cref="AcquireBaseline"/> gave.</summary>
+        public void Release()
+        {
+            Stateless.Release();
+            if (!ReferenceEquals(Sessions, Stateless)) Sessions.Release();
+        }
+    }
+
+    /// <summary>
+    /// Holds on the baseline compiler's engines, made on first need and shared by the runtimes that start cold; each
+    /// goes when the last runtime has moved to optimized code and its last interpreter is gone. Null when
+    /// <see cref="SandboxOptions.BaselineCompilerWhileCold"/> is off or Wasmtime for .NET cannot select Winch.
+    /// </summary>
+    public BaselineEngines? AcquireBaseline()
+    {
+        if (!Options.BaselineCompilerWhileCold) return null;
+        lock (_engines)
+        {
+            if (_baseline is { } existing && existing.Stateless.TryAcquire())
+            {
+                if (ReferenceEquals(existing.Sessions, existing.Stateless) || existing.Sessions.TryAcquire()) return existing;
+                existing.Stateless.Release();
+            }
+            var stateless = WasmEngine.TryCreate(Options, Options.UsePoolingAllocator, BaselineCache, CompilerTier.Baseline, Untrack);
+            if (stateless is null) return null;
+            var sessions = Options.UsePoolingAllocator && !Options.SessionsUsePool
+                ? WasmEngine.TryCreate(Options, pooled: false, BaselineCache, CompilerTier.Baseline, Untrack) ?? stateless
+                : stateless;
+            _engines.Add(stateless);
+            if (!ReferenceEquals(sessions, stateless)) _engines.Add(sessions);
+            return _baseline = new BaselineEngines(stateless, sessions);
+        }
+    }
+
+    /// <summary>The engines alive now of <paramref name="compiler"/>'s code (tests, diagnostics).</summary>
+    internal int LiveEngines(CompilerTier compiler)
+    {
+        lock (_engines) return _engines.Count(e => e.Compiler == compiler);
+    }
+
+    /// <summary>A released engine stops getting epoch ticks before it is disposed.</summary>
+    private void Untrack(WasmEngine engine)
+    {
+        lock (_engines) _engines.Remove(engine);
+    }
+
     /// <summary>
     /// Host file descriptors all guests together may hold open (each guest open is a real host open). Without
     /// a cap, one session keeping files open, e.g. <c>[open('x') for _ in range(10**5)]</c>, exhausts the
@@ -63,6 +117,7 @@ internal sealed class WasmEngineHost : IDisposable
         Options = options;
         string? cacheDir = options.DisableModuleCache ? null : options.ModuleCachePath ?? DefaultCacheDirectory();
         Cache = new ModuleCache(cacheDir, EngineSettings.CacheKey(options), logger);
+        BaselineCache = new ModuleCache(cacheDir, EngineSettings.CacheKey(options, CompilerTier.Baseline), logger, "baseline-");
         Stateless = Track(new WasmEngine(options, options.UsePoolingAllocator, Cache));
         _sessions = new(() => options.UsePoolingAllocator && !options.SessionsUsePool
             ? Track(new WasmEngine(options, pooled: false, Cache))
@@ -95,6 +150,6 @@ internal sealed class WasmEngineHost : IDisposable
         _ticker.Join();
         _stopping.Dispose();
         lock (_engines)
-            foreach (var engine in _engines) engine.Dispose();
+            foreach (var engine in _engines.ToList()) engine.Dispose();
     }
 }

@@ -57,9 +57,36 @@ internal sealed class GuestInstance : IDisposable
     /// <summary>The limits of the running call; a blocking host function (sleep) asks it when to wake.</summary>
     internal SoftStopController SoftStop { get; }
 
-    public GuestInstance(GuestRuntime runtime, WasmEngine engine, string workspacePath, WorkspaceQuota quota, bool forSession = false)
+    /// <summary>The compiled code this interpreter runs (its runtime's current code when it was made).</summary>
+    public RuntimeCode Code { get; }
+
+    private readonly WasmEngine _engine;
+    private int _disposed;
+
+    /// <summary>An interpreter on <paramref name="engine"/>, holding it; null when that engine has already gone.</summary>
+    public static GuestInstance? TryCreate(GuestRuntime runtime, RuntimeCode code, WasmEngine engine, string workspacePath, WorkspaceQuota quota, bool forSession = false)
+    {
+        if (!engine.TryAcquire()) return null;
+        try
+        {
+            return new GuestInstance(runtime, code, engine, workspacePath, quota, forSession);
+        }
+        catch
+        {
+            engine.Release();
+            throw;
+        }
+    }
+
+    /// <summary>An interpreter on <paramref name="engine"/>, holding it; throws when that engine has already gone.</summary>
+    public static GuestInstance Create(GuestRuntime runtime, RuntimeCode code, WasmEngine engine, string workspacePath, WorkspaceQuota quota) =>
+        TryCreate(runtime, code, engine, workspacePath, quota) ?? throw new ObjectDisposedException(nameof(WasmEngine));
+
+    private GuestInstance(GuestRuntime runtime, RuntimeCode code, WasmEngine engine, string workspacePath, WorkspaceQuota quota, bool forSession)
     {
         Runtime = runtime;
+        Code = code;
+        _engine = engine;
         WorkspacePath = workspacePath;
         _store = new Store(engine.Engine, this);
         var wasi = new WasiConfiguration()
@@ -70,7 +97,7 @@ internal sealed class GuestInstance : IDisposable
             wasi = wasi.WithPreopenedDirectory(mount.HostPath, mount.GuestPath, false);
         wasi = wasi.WithPreopenedDirectory(workspacePath, "/app", true);
         _store.SetWasiConfiguration(wasi);
-        _instance = engine.Linker.Instantiate(_store, runtime.ModuleFor(engine));
+        _instance = engine.Linker.Instantiate(_store, code.ModuleFor(engine));
         _memory = _instance.GetMemory("memory") ?? throw Missing("memory");
         var stackPointer = _instance.GetGlobal("__stack_pointer") ?? throw Missing("__stack_pointer");
         _image = new GuestMemory(_memory, stackPointer, untouched: !engine.Pooled);
@@ -269,7 +296,9 @@ internal sealed class GuestInstance : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         Files.ReleaseAll();
         _store.Dispose(); // closes every descriptor the guest still held
+        _engine.Release();
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Wasmtime;
+using Module = Wasmtime.Module;
 
 namespace SkWasmPlugin.Sandbox.Hosting;
 
@@ -17,9 +18,16 @@ internal sealed class GuestRuntime : IDisposable
     public Language Language { get; }
     public string WasmPath { get; }
     public WasmEngineHost Host { get; }
-    private readonly Module _module;
-    private readonly Lazy<Module> _sessionModule;
     public IReadOnlyList<Mount> ReadOnlyMounts { get; }
+
+    /// <summary>The code new interpreters are made from: optimized, or the baseline compiler's until that is ready.</summary>
+    private volatile RuntimeCode _current;
+
+    /// <summary>The compiler of the code new interpreters run.</summary>
+    public CompilerTier Compiler => _current.Compiler;
+
+    /// <summary>Done when new interpreters run optimized code: at once unless the runtime started cold on baseline code.</summary>
+    public Task Optimized { get; }
 
     /// <summary>sha256 of the .wasm and the mount layout: checkpoints are only valid for the same key.</summary>
     public string BuildKey { get; }
@@ -34,6 +42,10 @@ internal sealed class GuestRuntime : IDisposable
     public long StartupFuel { get; }
     public TimeSpan StartupTime { get; }
 
+    private readonly ILogger _logger;
+    private readonly string _wasmSha;
+    private int _disposed;
+
     public GuestRuntime(Language language, string wasmPath, IReadOnlyList<Mount> mounts, WasmEngineHost host, string scratchRoot, ILogger logger)
     {
         Language = language;
@@ -41,11 +53,13 @@ internal sealed class GuestRuntime : IDisposable
         Host = host;
         ReadOnlyMounts = mounts;
         _scratchRoot = scratchRoot;
+        _logger = logger;
         var clock = Stopwatch.StartNew();
-        string wasmSha = host.Cache.WasmSha256(wasmPath);
+        bool cold;
+        string wasmSha = _wasmSha = host.Cache.WasmSha256(wasmPath);
         try
         {
-            _module = host.Cache.Load(host.Stateless.Engine, language.Name(), () => File.ReadAllBytes(wasmPath), wasmSha);
+            _current = FirstCode(out cold);
         }
         catch (WasmtimeException ex)
         {
@@ -53,9 +67,6 @@ internal sealed class GuestRuntime : IDisposable
                 $"The {language.Name()} runtime '{wasmPath}' is not a valid WebAssembly module ({ex.Message.Split('\n')[0]}). " +
                 "Restore it with 'git checkout -- runtimes' or rebuild it with runtimes/build-all.sh.", ex);
         }
-        _sessionModule = new(() => ReferenceEquals(host.Sessions, host.Stateless)
-            ? _module
-            : host.Cache.LoadCopy(host.Sessions.Engine, language.Name(), _module, wasmSha));
         BuildKey = BuildKeyOf(wasmSha, mounts);
         string? snapshotFile = host.Cache.Directory is { } cacheDir ? StartedImageCache.PathFor(cacheDir, language, wasmSha, mounts) : null;
         if (snapshotFile is not null) host.Cache.MarkUsed(snapshotFile);
@@ -71,11 +82,13 @@ internal sealed class GuestRuntime : IDisposable
         }
         else
         {
+            // The image is the interpreter's memory: the same whichever compiler made the code that wrote it.
             string scratch = NewScratch("startup");
             try
             {
-                using var pristine = new GuestInstance(this, host.Stateless, scratch, Unlimited(scratch));
-                using var instance = new GuestInstance(this, host.Stateless, scratch, Unlimited(scratch));
+                var code = _current;
+                using var pristine = GuestInstance.Create(this, code, code.Stateless, scratch, Unlimited(scratch));
+                using var instance = GuestInstance.Create(this, code, code.Stateless, scratch, Unlimited(scratch));
                 instance.Initialize(InitFuel);
                 StartupFuel = InitFuel - instance.FuelLeft;
                 InterruptPlan = instance.ReadInterruptPlan();
@@ -87,10 +100,96 @@ internal sealed class GuestRuntime : IDisposable
                 TryDeleteDirectory(scratch);
             }
         }
-        _reference = new(NewReference, LazyThreadSafetyMode.ExecutionAndPublication);
+        _reference = NewReferenceSlot();
         _startedSources = new(StartedImage.PageSources, LazyThreadSafetyMode.ExecutionAndPublication);
+        Optimized = cold ? CompileOptimizedInBackground() : Task.CompletedTask;
         StartupTime = clock.Elapsed;
         Log.RuntimeReady(logger, language.Name(), clock.ElapsedMilliseconds, StartupFuel);
+    }
+
+    /// <summary>
+    /// The optimized code when the cache has it (or when no baseline compiler may stand in: then compiled now, on every
+    /// core); else the baseline compiler's, with <paramref name="cold"/> set: the optimized code is compiled after.
+    /// </summary>
+    private RuntimeCode FirstCode(out bool cold)
+    {
+        cold = false;
+        string name = Language.Name();
+        if (Host.Cache.TryLoadCached(Host.Stateless.Engine, name, _wasmSha) is { } cached) return Optimizing(cached);
+        if (Host.AcquireBaseline() is { } baseline)
+        {
+            try
+            {
+                var module = Host.BaselineCache.Load(baseline.Stateless.Engine, name, () => File.ReadAllBytes(WasmPath), _wasmSha);
+                cold = true;
+                return new RuntimeCode(CompilerTier.Baseline, baseline.Stateless, () => baseline.Sessions, Own(baseline.Stateless, module),
+                    sessions => Own(sessions, Host.BaselineCache.LoadCopy(sessions.Engine, name, module, _wasmSha)), baseline.Release);
+            }
+            catch
+            {
+                baseline.Release();
+                throw;
+            }
+        }
+        return Optimizing(Host.Cache.Load(Host.Stateless.Engine, name, () => File.ReadAllBytes(WasmPath), _wasmSha));
+    }
+
+    private static Module Own(WasmEngine engine, Module module) => engine.Own(module);
+
+    private RuntimeCode Optimizing(Module module) =>
+        new(CompilerTier.Optimizing, Host.Stateless, () => Host.Sessions, Own(Host.Stateless, module),
+            sessions => Own(sessions, Host.Cache.LoadCopy(sessions.Engine, Language.Name(), module, _wasmSha)), release: null);
+
+    /// <summary>
+    /// Compiles the optimized code on a background thread of its own (one core: the calls meanwhile keep the other),
+    /// stores it in the cache (or, when another process is compiling it, waits for that and loads it), then makes it
+    /// the code of new interpreters. Interpreters on baseline code finish what they run; stateless ones are not kept.
+    /// </summary>
+    private Task CompileOptimizedInBackground()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                Host.Options.OptimizedCompileGate?.Wait();
+                string name = Language.Name();
+                var module = Host.Cache.Load(Host.Stateless.Engine, name, CompileOnThisThread, _wasmSha);
+                var next = Optimizing(module);
+                if (Volatile.Read(ref _disposed) != 0) return;
+                var baseline = _current;
+                _current = next;
+                baseline.ReleaseHolds();
+                // Session checkpoints are diffed against a started interpreter on the new code from now on; the old one
+                // goes when the diffs reading it are done, and with it the last hold on the baseline session engine.
+                var reference = Interlocked.Exchange(ref _reference, NewReferenceSlot());
+                if (reference.IsValueCreated) reference.Value.Retire();
+                Log.RuntimeOptimized(_logger, name, clock.ElapsedMilliseconds);
+            }
+#pragma warning disable CA1031 // a background thread: a failed compile leaves the runtime on its baseline code, it must not end the process
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                if (Volatile.Read(ref _disposed) == 0) Log.RuntimeOptimizeFailed(_logger, Language.Name(), ex.Message);
+            }
+            finally
+            {
+                done.TrySetResult();
+            }
+        })
+        { IsBackground = true, Name = $"skwasm-optimize-{Language.Name()}", Priority = ThreadPriority.BelowNormal };
+        thread.Start();
+        return done.Task;
+    }
+
+    /// <summary>Cranelift on the calling thread only (an engine of its own, not pooled), then the code for the stateless engine.</summary>
+    private Module CompileOnThisThread()
+    {
+        using var config = EngineSettings.NewConfig(Host.Options, CompilerTier.Optimizing, parallel: false)!;
+        using var engine = new Engine(config);
+        using var compiled = Module.FromBytes(engine, Language.Name(), File.ReadAllBytes(WasmPath));
+        return Module.Deserialize(Host.Stateless.Engine, Language.Name(), compiled.Serialize());
     }
 
     private readonly string _scratchRoot;
@@ -113,14 +212,30 @@ internal sealed class GuestRuntime : IDisposable
     /// memory is the module's copy-on-write image with the start-up pages written over it, so it costs about
     /// the start-up image in memory, made on the first checkpoint rather than at every process start.
     /// </summary>
-    private readonly Lazy<ReferenceInterpreter> _reference;
+    private Lazy<ReferenceInterpreter> _reference;
+
+    private Lazy<ReferenceInterpreter> NewReferenceSlot() => new(NewReference, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The current reference interpreter, held until the caller releases it (an older one may be retired meanwhile).</summary>
+    private ReferenceInterpreter AcquireReference()
+    {
+        while (true)
+        {
+            var slot = Volatile.Read(ref _reference);
+            var reference = slot.Value;
+            // Made from a slot already replaced (the switch to optimized code raced with its making): nobody else retires it.
+            if (!ReferenceEquals(slot, Volatile.Read(ref _reference))) reference.Retire();
+            else if (reference.TryAcquire()) return reference;
+        }
+    }
 
     private ReferenceInterpreter NewReference()
     {
         string scratch = NewScratch("reference");
         try
         {
-            var reference = new GuestInstance(this, Host.Sessions, scratch, Unlimited(scratch));
+            var code = _current;
+            var reference = GuestInstance.Create(this, code, code.Sessions, scratch, Unlimited(scratch));
             reference.Apply(StartedImage);
             return new ReferenceInterpreter(reference);
         }
@@ -130,17 +245,30 @@ internal sealed class GuestRuntime : IDisposable
         }
     }
 
-    /// <summary>Drops the reference interpreter (before the engines go).</summary>
+    /// <summary>Drops the reference interpreter (before the engines go); a background compile still running is left to finish unused.</summary>
     public void Dispose()
     {
-        if (_reference.IsValueCreated) _reference.Value.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        var reference = Volatile.Read(ref _reference);
+        if (reference.IsValueCreated) reference.Value.Retire();
     }
 
     /// <summary>
     /// The state of <paramref name="instance"/> (an interpreter of this runtime) as the pages that differ from
     /// a started interpreter; <see cref="PageImage.WriteTo"/> writes its stored, process-independent form.
     /// </summary>
-    public PageImage Capture(GuestInstance instance) => instance.Capture(_reference.Value.Memory, StartedImage);
+    public PageImage Capture(GuestInstance instance)
+    {
+        var reference = AcquireReference();
+        try
+        {
+            return instance.Capture(reference.Memory, StartedImage);
+        }
+        finally
+        {
+            reference.Release();
+        }
+    }
 
     /// <summary>
     /// Restores a session's interpreter that trapped to <paramref name="checkpoint"/> (null: the started state)
@@ -148,32 +276,66 @@ internal sealed class GuestRuntime : IDisposable
     /// </summary>
     public bool TryRestoreInPlace(GuestInstance instance, PageImage? checkpoint)
     {
+        // An interpreter on code new ones no longer get (baseline, once optimized code is in) is replaced, not kept.
+        if (!IsCurrent(instance)) return false;
         var image = checkpoint ?? StartedImage;
         // The started memory is what the image's pages are written over only when it layers on the started image.
         if (!ReferenceEquals(image, StartedImage) && !ReferenceEquals(image.Base, StartedImage)) return false;
-        return instance.TryRestoreInPlace(image, _reference.Value.Memory, ReferenceEquals(image, StartedImage) ? _startedSources.Value : null);
+        var reference = AcquireReference();
+        try
+        {
+            return instance.TryRestoreInPlace(image, reference.Memory, ReferenceEquals(image, StartedImage) ? _startedSources.Value : null);
+        }
+        finally
+        {
+            reference.Release();
+        }
     }
+
+    /// <summary>True when <paramref name="instance"/> runs the code new interpreters get (false: baseline code, replaced since).</summary>
+    public bool IsCurrent(GuestInstance instance) => ReferenceEquals(instance.Code, _current);
 
     /// <summary>The started image's pages by number, made once: every stateless interpreter kept for the next call is put back with it.</summary>
     private readonly Lazy<ReadOnlyMemory<byte>[]> _startedSources;
 
     /// <summary>
     /// The reference interpreter and the address of its memory, taken once: sessions diff against it from many
-    /// threads at once, and since it never runs (so never grows) the memory stays where it is.
+    /// threads at once, and since it never runs (so never grows) the memory stays where it is. Each diff holds it
+    /// (<see cref="TryAcquire"/>); once retired, the last release drops the interpreter.
     /// </summary>
-    private sealed unsafe class ReferenceInterpreter(GuestInstance instance) : IDisposable
+    private sealed unsafe class ReferenceInterpreter(GuestInstance instance)
     {
         private readonly byte* _memory = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(
             ref System.Runtime.InteropServices.MemoryMarshal.GetReference(instance.MemorySpan));
         private readonly int _length = instance.MemorySpan.Length;
+        private int _holds = 1;
+        private int _retired;
 
         public ReadOnlySpan<byte> Memory => new(_memory, _length);
 
-        public void Dispose() => instance.Dispose();
-    }
+        public bool TryAcquire()
+        {
+            int holds = Volatile.Read(ref _holds);
+            while (holds > 0)
+            {
+                int seen = Interlocked.CompareExchange(ref _holds, holds + 1, holds);
+                if (seen == holds) return true;
+                holds = seen;
+            }
+            return false;
+        }
 
-    /// <summary>The compiled module for <paramref name="engine"/> (the same code, deserialized once per engine).</summary>
-    public Module ModuleFor(WasmEngine engine) => ReferenceEquals(engine, Host.Stateless) ? _module : _sessionModule.Value;
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref _holds) == 0) instance.Dispose();
+        }
+
+        /// <summary>Gives up the runtime's own hold, once.</summary>
+        public void Retire()
+        {
+            if (Interlocked.Exchange(ref _retired, 1) == 0) Release();
+        }
+    }
 
     /// <summary>
     /// A new interpreter in the started state, with <paramref name="workspacePath"/> at /app; a session's
@@ -181,7 +343,7 @@ internal sealed class GuestRuntime : IDisposable
     /// </summary>
     public GuestInstance NewInstance(string workspacePath, WorkspaceQuota quota, PageImage? checkpoint = null, bool forSession = false)
     {
-        var instance = new GuestInstance(this, forSession ? Host.Sessions : Host.Stateless, workspacePath, quota, forSession);
+        var instance = NewOnCurrentCode(workspacePath, quota, forSession);
         try
         {
             // A checkpoint either layers on the started image (its Base) or, as loaded from storage, holds
@@ -196,6 +358,18 @@ internal sealed class GuestRuntime : IDisposable
         }
     }
 
+    /// <summary>An interpreter on the current code: if that code's engine has just gone (the switch to optimized code), on the next.</summary>
+    private GuestInstance NewOnCurrentCode(string workspacePath, WorkspaceQuota quota, bool forSession)
+    {
+        while (true)
+        {
+            var code = _current;
+            var engine = forSession ? code.Sessions : code.Stateless;
+            if (GuestInstance.TryCreate(this, code, engine, workspacePath, quota, forSession) is { } instance) return instance;
+            if (ReferenceEquals(code, _current)) throw new ObjectDisposedException(nameof(WasmCodeSandbox));
+        }
+    }
+
     internal static void TryDeleteDirectory(string path)
     {
         try
@@ -204,5 +378,42 @@ internal sealed class GuestRuntime : IDisposable
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>
+/// A runtime's compiled code on one compiler's engines: the module for the stateless engine and, made on first use,
+/// its copy for the session engine. Holds on the engines (<see cref="ReleaseHolds"/>) keep them while it is current.
+/// </summary>
+internal sealed class RuntimeCode
+{
+    private readonly Module _module;
+    private readonly Lazy<WasmEngine> _sessions;
+    private readonly Lazy<Module> _sessionModule;
+    private readonly Action? _release;
+    private int _released;
+
+    public RuntimeCode(CompilerTier compiler, WasmEngine stateless, Func<WasmEngine> sessions, Module module,
+        Func<WasmEngine, Module> copyForSessions, Action? release)
+    {
+        Compiler = compiler;
+        Stateless = stateless;
+        _module = module;
+        _release = release;
+        _sessions = new(sessions);
+        _sessionModule = new(() => copyForSessions(_sessions.Value));
+    }
+
+    public CompilerTier Compiler { get; }
+    public WasmEngine Stateless { get; }
+    public WasmEngine Sessions => _sessions.Value;
+
+    /// <summary>The module for <paramref name="engine"/>, one of this code's two (the same engine when sessions take pool slots).</summary>
+    public Module ModuleFor(WasmEngine engine) => ReferenceEquals(engine, Stateless) ? _module : _sessionModule.Value;
+
+    /// <summary>Gives up the engines once new interpreters no longer use this code; live interpreters hold them on.</summary>
+    public void ReleaseHolds()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0) _release?.Invoke();
     }
 }

@@ -163,8 +163,13 @@ internal sealed class StatelessInterpreters : IAsyncDisposable
             {
                 while (_ready.TryPop(out var instance))
                 {
-                    if (Directory.Exists(instance.WorkspacePath)) return instance;
-                    _ = Task.Run(instance.Dispose); // its folder was removed under it (a scratch sweep): never run it again
+                    if (Directory.Exists(instance.WorkspacePath) && instance.Runtime.IsCurrent(instance)) return instance;
+                    // Its folder was removed under it (a scratch sweep), or its code was replaced (baseline, now optimized): never run it again.
+                    _ = Task.Run(() =>
+                    {
+                        instance.Dispose();
+                        GuestRuntime.TryDeleteDirectory(instance.WorkspacePath);
+                    });
                 }
                 if (_closed || _waiting.Count >= _restoring) return null;
                 waiter = new TaskCompletionSource<GuestInstance?>(TaskCreationOptions.RunContinuationsAsynchronously);
