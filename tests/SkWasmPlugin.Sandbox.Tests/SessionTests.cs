@@ -136,6 +136,43 @@ public sealed class SessionTests(SandboxFixture fixture)
     private static readonly TimeSpan MemoryTrimmerDelay = Hosting.MemoryTrimmer.Delay;
 
     [Fact]
+    public async Task A_session_created_for_one_language_has_its_interpreter_started_before_its_first_call()
+    {
+        string root = Path.Combine(fixture.Root, "prestart-" + Guid.NewGuid().ToString("N"));
+        await using var sandbox = new WasmCodeSandbox(SandboxFixture.CreateOptions(root));
+        async Task<int> LiveSoon(int expected)
+        {
+            for (int i = 0; i < 200 && sandbox.GetStatistics().LiveInterpreters != expected; i++) await Task.Delay(25);
+            return sandbox.GetStatistics().LiveInterpreters;
+        }
+
+        var python = await sandbox.Sessions.CreateAsync(new SessionOptions { Language = Language.Python });
+        Assert.Equal(1, await LiveSoon(1));
+        var first = await sandbox.ExecuteAsync(new ExecutionRequest(Language.Python, "x = 41\nprint(x + 1)") { SessionId = python.Id });
+        Assert.Equal("42\n", first.Stdout);
+        Assert.Equal(1, sandbox.GetStatistics().LiveInterpreters); // the call ran on the interpreter started for it
+
+        // Both languages: nothing to guess, so nothing is started; a call right after creation waits for its start.
+        await sandbox.Sessions.CreateAsync();
+        var js = await sandbox.Sessions.CreateAsync(new SessionOptions { Language = Language.JavaScript });
+        Assert.Equal("2\n", (await sandbox.ExecuteAsync(new ExecutionRequest(Language.JavaScript, "console.log(1 + 1)") { SessionId = js.Id })).Stdout);
+        Assert.Equal(2, await LiveSoon(2));
+
+        // Destroyed at once: the start waits for the gate, finds the session gone, and leaves nothing behind.
+        var gone = await sandbox.Sessions.CreateAsync(new SessionOptions { Language = Language.Python });
+        Assert.True(await sandbox.Sessions.DestroyAsync(gone.Id));
+        await Task.Delay(200);
+        Assert.Equal(2, sandbox.GetStatistics().LiveInterpreters);
+
+        var offOptions = SandboxFixture.CreateOptions(root + "-off");
+        offOptions.Sessions.StartInterpreterOnCreate = false;
+        await using var off = new WasmCodeSandbox(offOptions);
+        await off.Sessions.CreateAsync(new SessionOptions { Language = Language.Python });
+        await Task.Delay(200);
+        Assert.Equal(0, off.GetStatistics().LiveInterpreters);
+    }
+
+    [Fact]
     public async Task Evicted_interpreters_come_back_from_their_checkpoints()
     {
         string root = Path.Combine(fixture.Root, "evict-" + Guid.NewGuid().ToString("N"));

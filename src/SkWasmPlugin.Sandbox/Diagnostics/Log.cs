@@ -40,6 +40,9 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Warning, "Checkpoint of session {Session} could not be loaded ({Reason}); starting fresh")]
     public static partial void CheckpointUnreadable(ILogger logger, string session, string reason);
 
+    [LoggerMessage(15, LogLevel.Debug, "The interpreter of new session {Session} was not started in advance ({Reason}); its first call starts it")]
+    public static partial void InterpreterStartDeferred(ILogger logger, string session, string reason);
+
     [LoggerMessage(13, LogLevel.Information, "Runtime {Language} now runs optimized code, compiled in the background in {Milliseconds} ms")]
     public static partial void RuntimeOptimized(ILogger logger, string language, long milliseconds);
 

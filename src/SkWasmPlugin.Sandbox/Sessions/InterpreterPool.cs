@@ -66,6 +66,10 @@ internal sealed class InterpreterPool : IDisposable
         return raw;
     }
 
+    /// <summary>Makes the session's interpreter of <paramref name="language"/> live, running nothing (caller holds the gate).</summary>
+    public Task PrepareAsync(Session session, Language language, CancellationToken cancellationToken) =>
+        EnsureLiveAsync(session, language, session.State(language), [], cancellationToken);
+
     private async Task<GuestInstance> EnsureLiveAsync(Session session, Language language, LanguageState state, List<string> notes, CancellationToken cancellationToken)
     {
         if (state.Live is { } live) return live;

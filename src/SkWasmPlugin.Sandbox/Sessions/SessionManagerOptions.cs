@@ -43,6 +43,14 @@ public sealed class SessionManagerOptions
     [Range(1, 1_000_000)]
     public int MaxCallsBetweenCheckpoints { get; set; } = 50;
 
+    /// <summary>
+    /// A session created for one language (<see cref="SessionOptions.Language"/>) starts its interpreter at once, in the
+    /// background, so its first call does not wait for it (a few milliseconds of CPU for Python; longer when the runtime
+    /// itself still has to start). Off: the first call starts it. Either way an idle interpreter is dropped after
+    /// <see cref="EvictLiveInterpreterAfter"/>.
+    /// </summary>
+    public bool StartInterpreterOnCreate { get; set; } = true;
+
     /// <summary>A live interpreter idle this long is dropped (its checkpoint stays) and restored on the next call.</summary>
     public TimeSpan EvictLiveInterpreterAfter { get; set; } = TimeSpan.FromMinutes(2);
 
