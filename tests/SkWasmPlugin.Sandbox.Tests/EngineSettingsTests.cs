@@ -17,6 +17,12 @@ public sealed class EngineSettingsTests
     public void The_configuration_meters_fuel_and_interrupts_by_epoch()
     {
         using var config = EngineSettings.NewConfig(new SandboxOptions())!;
+        AssertMetersFuel(config);
+    }
+
+    /// <summary>A loop on an engine of <paramref name="config"/> ends in the out-of-fuel trap.</summary>
+    internal static void AssertMetersFuel(Wasmtime.Config config)
+    {
         using var engine = new Wasmtime.Engine(config);
         using var module = Wasmtime.Module.FromText(engine, "loop", "(module (func (export \"spin\") (loop br 0)))");
         using var store = new Wasmtime.Store(engine);

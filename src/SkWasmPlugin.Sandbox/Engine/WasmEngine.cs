@@ -59,7 +59,7 @@ internal sealed class WasmEngine : IDisposable
         return text.Append(')').ToString();
     }
 
-    private int _holds = 1;
+    private HoldCount _holds = new();
     private int _disposed;
     private readonly List<IDisposable> _owned = [];
 
@@ -67,22 +67,12 @@ internal sealed class WasmEngine : IDisposable
     public Action<WasmEngine>? Released { get; init; }
 
     /// <summary>One more hold on the engine; false when it has already gone (its holds reached zero).</summary>
-    public bool TryAcquire()
-    {
-        int holds = Volatile.Read(ref _holds);
-        while (holds > 0)
-        {
-            int seen = Interlocked.CompareExchange(ref _holds, holds + 1, holds);
-            if (seen == holds) return true;
-            holds = seen;
-        }
-        return false;
-    }
+    public bool TryAcquire() => _holds.TryAcquire();
 
     /// <summary>Releases a hold; the last one disposes the engine and what it owns.</summary>
     public void Release()
     {
-        if (Interlocked.Decrement(ref _holds) != 0) return;
+        if (!_holds.Release()) return;
         Released?.Invoke(this);
         Dispose();
     }

@@ -308,26 +308,16 @@ internal sealed class GuestRuntime : IDisposable
         private readonly byte* _memory = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(
             ref System.Runtime.InteropServices.MemoryMarshal.GetReference(instance.MemorySpan));
         private readonly int _length = instance.MemorySpan.Length;
-        private int _holds = 1;
+        private HoldCount _holds = new();
         private int _retired;
 
         public ReadOnlySpan<byte> Memory => new(_memory, _length);
 
-        public bool TryAcquire()
-        {
-            int holds = Volatile.Read(ref _holds);
-            while (holds > 0)
-            {
-                int seen = Interlocked.CompareExchange(ref _holds, holds + 1, holds);
-                if (seen == holds) return true;
-                holds = seen;
-            }
-            return false;
-        }
+        public bool TryAcquire() => _holds.TryAcquire();
 
         public void Release()
         {
-            if (Interlocked.Decrement(ref _holds) == 0) instance.Dispose();
+            if (_holds.Release()) instance.Dispose();
         }
 
         /// <summary>Gives up the runtime's own hold, once.</summary>
