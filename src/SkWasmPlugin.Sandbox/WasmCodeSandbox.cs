@@ -230,7 +230,8 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     /// <summary>
     /// Completes when every runtime started so far runs optimized code: at once when their compiled code was in the
     /// module cache. A runtime that started cold runs on Wasmtime's baseline compiler's code until its optimized code,
-    /// compiled in the background, is in (<see cref="SandboxOptions.BaselineCompilerWhileCold"/>). For a host that wants
+    /// compiled in the background, is in (<see cref="SandboxOptions.BaselineCompilerWhileCold"/>); should that compile fail
+    /// (a warning is logged), it completes too and the runtime stays on the baseline code. For a host that wants
     /// steady performance before it takes traffic, and for benchmarks; calls never need it.
     /// </summary>
     public Task WhenOptimizedAsync(CancellationToken cancellationToken = default) =>
