@@ -113,7 +113,8 @@ internal sealed class WasmEngine : IDisposable
                 .WithMaxUnusedWarmSlots(16);
             // The pool also reserves Wasmtime's default 1000 async fiber stacks, which the .NET API never uses: about
             // 3 ms once per engine (bench/RESULTS.md). Wasmtime for .NET has no public option to lower it, and this
-            // library does not call another library's private members, so that cost is paid.
+            // library reaches into another library's non-public members only where that pays far more (WasmtimeCompiler:
+            // seconds of every cold start), so these 3 ms are paid.
             config.WithPoolingAllocationStrategy(pool);
         }
         Engine = new Engine(config);

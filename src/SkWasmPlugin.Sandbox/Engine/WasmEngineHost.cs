@@ -64,8 +64,8 @@ internal sealed class WasmEngineHost : IDisposable
             var sessions = Options.UsePoolingAllocator && !Options.SessionsUsePool
                 ? WasmEngine.TryCreate(Options, pooled: false, BaselineCache, CompilerTier.Baseline, Untrack) ?? stateless
                 : stateless;
-            _engines.Add(stateless);
-            if (!ReferenceEquals(sessions, stateless)) _engines.Add(sessions);
+            Track(stateless);
+            if (!ReferenceEquals(sessions, stateless)) Track(sessions);
             return _baseline = new BaselineEngines(stateless, sessions);
         }
     }

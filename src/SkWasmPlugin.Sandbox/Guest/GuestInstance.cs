@@ -30,6 +30,8 @@ internal sealed record RawExecution(
 /// orchestration of a call on it. Its limits are watched by a <see cref="SoftStopController"/>, its memory images
 /// taken and written by <see cref="GuestMemory"/>, its file calls checked by <see cref="GuestFileGate"/>.
 /// Not thread-safe: the owner serialises calls. After a trap the instance is spoiled and must be dropped.
+/// One job, an interpreter and its call, in about 300 lines: the ABI's exports, the call's set-up and its reading back
+/// share the store and the buffers; what grew around them (limits, memory images, files) already lives in those types.
 /// </summary>
 internal sealed class GuestInstance : IDisposable
 {

@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Wasmtime;
-using Module = Wasmtime.Module;
 
 namespace SkWasmPlugin.Sandbox.Hosting;
 
 /// <summary>
 /// One language runtime: its compiled module, its read-only mounts, and the memory image of an interpreter
 /// that has already started (taken once per process, or read from <see cref="StartedImageCache"/>), from which
-/// every new interpreter is restored.
+/// every new interpreter is restored. Its code (<see cref="RuntimeCode"/>) is the baseline compiler's until the
+/// optimized code, compiled in the background, replaces it when the runtime started cold. One job, the runtime's
+/// lifecycle: the code, the start-up image and the reference interpreter are swapped and read together.
 /// </summary>
 internal sealed class GuestRuntime : IDisposable
 {
@@ -115,15 +116,14 @@ internal sealed class GuestRuntime : IDisposable
     {
         cold = false;
         string name = Language.Name();
-        if (Host.Cache.TryLoadCached(Host.Stateless.Engine, name, _wasmSha) is { } cached) return Optimizing(cached);
+        if (Host.Cache.TryLoadCached(Host.Stateless.Engine, name, _wasmSha) is { } cached) return RuntimeCode.Optimized(Host, name, _wasmSha, cached);
         if (Host.AcquireBaseline() is { } baseline)
         {
             try
             {
                 var module = Host.BaselineCache.Load(baseline.Stateless.Engine, name, () => File.ReadAllBytes(WasmPath), _wasmSha);
                 cold = true;
-                return new RuntimeCode(CompilerTier.Baseline, baseline.Stateless, () => baseline.Sessions, Own(baseline.Stateless, module),
-                    sessions => Own(sessions, Host.BaselineCache.LoadCopy(sessions.Engine, name, module, _wasmSha)), baseline.Release);
+                return RuntimeCode.OnBaseline(Host, baseline, name, _wasmSha, module);
             }
             catch
             {
@@ -131,14 +131,8 @@ internal sealed class GuestRuntime : IDisposable
                 throw;
             }
         }
-        return Optimizing(Host.Cache.Load(Host.Stateless.Engine, name, () => File.ReadAllBytes(WasmPath), _wasmSha));
+        return RuntimeCode.Optimized(Host, name, _wasmSha, Host.Cache.Load(Host.Stateless.Engine, name, () => File.ReadAllBytes(WasmPath), _wasmSha));
     }
-
-    private static Module Own(WasmEngine engine, Module module) => engine.Own(module);
-
-    private RuntimeCode Optimizing(Module module) =>
-        new(CompilerTier.Optimizing, Host.Stateless, () => Host.Sessions, Own(Host.Stateless, module),
-            sessions => Own(sessions, Host.Cache.LoadCopy(sessions.Engine, Language.Name(), module, _wasmSha)), release: null);
 
     /// <summary>
     /// Compiles the optimized code on a background thread of its own (one core: the calls meanwhile keep the other),
@@ -155,8 +149,8 @@ internal sealed class GuestRuntime : IDisposable
             {
                 Host.Options.OptimizedCompileGate?.Wait();
                 string name = Language.Name();
-                var module = Host.Cache.Load(Host.Stateless.Engine, name, CompileOnThisThread, _wasmSha);
-                var next = Optimizing(module);
+                var module = Host.Cache.Load(Host.Stateless.Engine, name, () => RuntimeCode.CompileOptimizedOnThisThread(Host, name, WasmPath), _wasmSha);
+                var next = RuntimeCode.Optimized(Host, name, _wasmSha, module);
                 if (Volatile.Read(ref _disposed) != 0) return;
                 var baseline = _current;
                 _current = next;
@@ -181,15 +175,6 @@ internal sealed class GuestRuntime : IDisposable
         { IsBackground = true, Name = $"skwasm-optimize-{Language.Name()}", Priority = ThreadPriority.BelowNormal };
         thread.Start();
         return done.Task;
-    }
-
-    /// <summary>Cranelift on the calling thread only (an engine of its own, not pooled), then the code for the stateless engine.</summary>
-    private Module CompileOnThisThread()
-    {
-        using var config = EngineSettings.NewConfig(Host.Options, CompilerTier.Optimizing, parallel: false)!;
-        using var engine = new Engine(config);
-        using var compiled = Module.FromBytes(engine, Language.Name(), File.ReadAllBytes(WasmPath));
-        return Module.Deserialize(Host.Stateless.Engine, Language.Name(), compiled.Serialize());
     }
 
     private readonly string _scratchRoot;
@@ -299,35 +284,6 @@ internal sealed class GuestRuntime : IDisposable
     private readonly Lazy<ReadOnlyMemory<byte>[]> _startedSources;
 
     /// <summary>
-    /// The reference interpreter and the address of its memory, taken once: sessions diff against it from many
-    /// threads at once, and since it never runs (so never grows) the memory stays where it is. Each diff holds it
-    /// (<see cref="TryAcquire"/>); once retired, the last release drops the interpreter.
-    /// </summary>
-    private sealed unsafe class ReferenceInterpreter(GuestInstance instance)
-    {
-        private readonly byte* _memory = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(
-            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(instance.MemorySpan));
-        private readonly int _length = instance.MemorySpan.Length;
-        private HoldCount _holds = new();
-        private int _retired;
-
-        public ReadOnlySpan<byte> Memory => new(_memory, _length);
-
-        public bool TryAcquire() => _holds.TryAcquire();
-
-        public void Release()
-        {
-            if (_holds.Release()) instance.Dispose();
-        }
-
-        /// <summary>Gives up the runtime's own hold, once.</summary>
-        public void Retire()
-        {
-            if (Interlocked.Exchange(ref _retired, 1) == 0) Release();
-        }
-    }
-
-    /// <summary>
     /// A new interpreter in the started state, with <paramref name="workspacePath"/> at /app; a session's
     /// (<paramref name="forSession"/>) lives on the session engine, whose memory is released when it is dropped.
     /// </summary>
@@ -371,39 +327,3 @@ internal sealed class GuestRuntime : IDisposable
     }
 }
 
-/// <summary>
-/// A runtime's compiled code on one compiler's engines: the module for the stateless engine and, made on first use,
-/// its copy for the session engine. Holds on the engines (<see cref="ReleaseHolds"/>) keep them while it is current.
-/// </summary>
-internal sealed class RuntimeCode
-{
-    private readonly Module _module;
-    private readonly Lazy<WasmEngine> _sessions;
-    private readonly Lazy<Module> _sessionModule;
-    private readonly Action? _release;
-    private int _released;
-
-    public RuntimeCode(CompilerTier compiler, WasmEngine stateless, Func<WasmEngine> sessions, Module module,
-        Func<WasmEngine, Module> copyForSessions, Action? release)
-    {
-        Compiler = compiler;
-        Stateless = stateless;
-        _module = module;
-        _release = release;
-        _sessions = new(sessions);
-        _sessionModule = new(() => copyForSessions(_sessions.Value));
-    }
-
-    public CompilerTier Compiler { get; }
-    public WasmEngine Stateless { get; }
-    public WasmEngine Sessions => _sessions.Value;
-
-    /// <summary>The module for <paramref name="engine"/>, one of this code's two (the same engine when sessions take pool slots).</summary>
-    public Module ModuleFor(WasmEngine engine) => ReferenceEquals(engine, Stateless) ? _module : _sessionModule.Value;
-
-    /// <summary>Gives up the engines once new interpreters no longer use this code; live interpreters hold them on.</summary>
-    public void ReleaseHolds()
-    {
-        if (Interlocked.Exchange(ref _released, 1) == 0) _release?.Invoke();
-    }
-}

@@ -5,7 +5,8 @@ using SkWasmPlugin.Sandbox.Hosting;
 namespace SkWasmPlugin.Sandbox.Sessions;
 
 /// <summary>
-/// The live interpreters of sessions: started on first use from the session's checkpoint, run (with recovery to
+/// The live interpreters of sessions: started on first use from the session's checkpoint (or, for a session created
+/// for one language, at its creation in the background), run (with recovery to
 /// the last good checkpoint after a trap), evicted least-recently-used when the pool is full and when idle past
 /// <see cref="SessionManagerOptions.EvictLiveInterpreterAfter"/> (checkpointed first, so the next call restores them).
 /// </summary>
@@ -66,9 +67,44 @@ internal sealed class InterpreterPool : IDisposable
         return raw;
     }
 
-    /// <summary>Makes the session's interpreter of <paramref name="language"/> live, running nothing (caller holds the gate).</summary>
-    public Task PrepareAsync(Session session, Language language, CancellationToken cancellationToken) =>
-        EnsureLiveAsync(session, language, session.State(language), [], cancellationToken);
+    /// <summary>Interpreters being started for sessions just created (waited for before disposal).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _starting = new();
+
+    private volatile bool _stopping;
+
+    /// <summary>
+    /// Starts a new session's interpreter of <paramref name="language"/> in the background, holding the session's gate
+    /// like a call (a call that comes first waits for it); running nothing.
+    /// </summary>
+    public void StartInBackground(string sessionId, Language language)
+    {
+        var starting = Task.Run(async () =>
+        {
+            try
+            {
+                await _registry.WithSessionAsync(sessionId, async session =>
+                {
+                    if (!_stopping) await EnsureLiveAsync(session, language, session.State(language), [], CancellationToken.None).ConfigureAwait(false);
+                    return true;
+                }, CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // in the background: the session's first call starts the interpreter instead, and reports what fails then
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.InterpreterStartDeferred(_logger, sessionId, ex.Message);
+            }
+        });
+        _starting.TryAdd(starting, 0);
+        starting.ContinueWith(t => _starting.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Starts no more interpreters in the background and waits for those under way (before the sessions are dropped).</summary>
+    public Task StopStartingAsync()
+    {
+        _stopping = true;
+        return Task.WhenAll(_starting.Keys);
+    }
 
     private async Task<GuestInstance> EnsureLiveAsync(Session session, Language language, LanguageState state, List<string> notes, CancellationToken cancellationToken)
     {

@@ -7,7 +7,8 @@ namespace SkWasmPlugin.Sandbox.Sessions;
 /// Sessions, as <see cref="ISessionManager"/>: a façade over the parts that do the work — the registry (loading
 /// and the storage lock), the interpreter pool (live interpreters, recovery, eviction), the checkpoint writer, the
 /// probes (variables, packages), the workspace files and the pruner. Every operation on a session holds its gate.
-/// A little over 300 lines because <see cref="ISessionManager"/> has fifteen operations; each is a few lines here.
+/// A little over 300 lines because <see cref="ISessionManager"/> has fifteen operations; each is a few lines here
+/// (what does the work, e.g. starting a new session's interpreter in the background, lives in those parts).
 /// </summary>
 internal sealed class SessionManager : ISessionManager, IAsyncDisposable
 {
@@ -95,7 +96,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
                 throw;
             }
             _registry.Add(session);
-            if (_options.StartInterpreterOnCreate && options.Language is { } language) StartInterpreter(id, language);
+            if (_options.StartInterpreterOnCreate && options.Language is { } language) _pool.StartInBackground(id, language);
             return session.ToInfo();
         }
         finally
@@ -103,35 +104,6 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
             _registry.Creating.Release();
         }
     }
-
-    /// <summary>Interpreters being started for sessions just created (waited for before disposal).</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _starting = new();
-
-    /// <summary>Starts a new session's interpreter in the background, holding its gate like a call; a call that comes first waits for it.</summary>
-    private void StartInterpreter(string sessionId, Language language)
-    {
-        var starting = Task.Run(async () =>
-        {
-            try
-            {
-                await _registry.WithSessionAsync(sessionId, async session =>
-                {
-                    if (!_disposed) await _pool.PrepareAsync(session, language, CancellationToken.None).ConfigureAwait(false);
-                    return true;
-                }, CancellationToken.None).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // in the background: the session's first call starts the interpreter instead, and reports what fails then
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Log.InterpreterStartDeferred(_logger, sessionId, ex.Message);
-            }
-        });
-        _starting.TryAdd(starting, 0);
-        starting.ContinueWith(t => _starting.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
-
-    private volatile bool _disposed;
 
     public async Task<SessionInfo?> GetAsync(string sessionId, CancellationToken cancellationToken = default)
     {
@@ -350,8 +322,7 @@ internal sealed class SessionManager : ISessionManager, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _disposed = true;
-        await Task.WhenAll(_starting.Keys).ConfigureAwait(false);
+        await _pool.StopStartingAsync().ConfigureAwait(false);
         try
         {
             await FlushAsync().ConfigureAwait(false);
