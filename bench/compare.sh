@@ -80,8 +80,20 @@ run_peers
 cell_rounds=20; if [[ ${#quick[@]} -gt 0 ]]; then cell_rounds=6; fi
 dotnet "$dll" cells --rounds "$cell_rounds" --out "$rows"
 dotnet "$dll" first-run-all --cold "$cold" --warm "$warm" --out "$rows"
-# The same program published ReadyToRun (how an app ships): first-run costs are mostly JIT and loading.
 case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
+# The first-call goal: the same JIT-compiled program on the library as the NuGet package ships it for this platform
+# (its ReadyToRun build, runtimes/RID/lib/ in the package, made the way SkWasmPlugin.Sandbox.csproj makes it on pack).
+echo "publishing src/SkWasmPlugin.Sandbox ReadyToRun ($rid), as the package carries it..." >&2
+if dotnet publish -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -p:SkWasmReadyToRunPass=true \
+     -o "$work/sandbox-r2r" "$here/../src/SkWasmPlugin.Sandbox" -nologo -v quiet >&2; then
+  cp -r "$(dirname "$dll")" "$work/jit-packaged"
+  cp "$work/sandbox-r2r/SkWasmPlugin.Sandbox.dll" "$work/jit-packaged/"
+  dotnet "$dll" first-run-all --cold 0 --warm "$warm" --variant "JIT host, the package's library" --judge-first-call \
+    --child-exe "$work/jit-packaged/$(basename "$dll")" --out "$rows"
+else
+  echo "ReadyToRun publish of the library failed; the first-call row is left out" >&2
+fi
+# The same program published ReadyToRun (how an app ships): first-run costs are mostly JIT and loading.
 echo "publishing $project ReadyToRun ($rid)..." >&2
 if dotnet publish -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/r2r" "$project" -nologo -v quiet >&2; then
   dotnet "$work/r2r/SkWasmPlugin.Benchmarks.dll" first-run-all --cold 0 --warm "$warm" --variant "published ReadyToRun" --out "$rows"

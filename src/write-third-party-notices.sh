@@ -37,6 +37,7 @@ NUGET_LICENCES = {
     "Microsoft.Extensions.Options": "MIT",
     "Microsoft.Extensions.Options.DataAnnotations": "MIT",
     "Microsoft.IO.RecyclableMemoryStream": "MIT",
+    "System.IO.Hashing": "MIT",
     "Microsoft.SemanticKernel.Core": "MIT",
     "ModelContextProtocol": "Apache-2.0",
     "ModelContextProtocol.AspNetCore": "Apache-2.0",

@@ -135,22 +135,41 @@ run_app() {
 }
 
 new_app sandbox SkWasmPlugin.Sandbox <<'EOF'
+using System.Reflection.PortableExecutable;
 using SkWasmPlugin.Sandbox;
 
 await using var sandbox = new WasmCodeSandbox();
 var result = await sandbox.ExecuteAsync(new ExecutionRequest(Language.Python, "print(6*7)"));
 Console.Write(result.Stdout);
+// Which build of the library the .NET host loaded: the package's ReadyToRun one for this platform (runtimes/RID/lib/).
+string location = typeof(WasmCodeSandbox).Assembly.Location;
+using (var pe = new PEReader(File.OpenRead(location)))
+    Console.WriteLine($"readytorun={pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0} from {Path.GetRelativePath(AppContext.BaseDirectory, location)}");
 return result.Outcome == ExecutionOutcome.Success ? 0 : 1;
 EOF
 check "app: SkWasmPlugin.Sandbox only runs print(6*7)" run_app sandbox 42
+# The package carries this assembly compiled ReadyToRun for four platforms; a JIT-compiled app on one of them runs that.
+check "SkWasmPlugin.Sandbox carries ReadyToRun code for linux-x64, linux-arm64, osx-arm64, win-x64" has_entries SkWasmPlugin.Sandbox \
+  runtimes/linux-x64/lib/net10.0/SkWasmPlugin.Sandbox.dll runtimes/linux-arm64/lib/net10.0/SkWasmPlugin.Sandbox.dll \
+  runtimes/osx-arm64/lib/net10.0/SkWasmPlugin.Sandbox.dll runtimes/win-x64/lib/net10.0/SkWasmPlugin.Sandbox.dll
+case "$(uname -m)" in aarch64|arm64) HOST_RID=linux-arm64 ;; *) HOST_RID=linux-x64 ;; esac
+check "app: SkWasmPlugin.Sandbox only runs the package's ReadyToRun build for $HOST_RID" \
+  contains "$APPS/sandbox/run.txt" "readytorun=True from runtimes/$HOST_RID/lib/net10.0/SkWasmPlugin.Sandbox.dll"
 publish_sandbox() {
   dotnet publish "$APPS/sandbox" -c Release -o "$APPS/sandbox/publish" --nologo -v q || return 1
   [[ -f "$APPS/sandbox/publish/guest/python/python.wasm" ]] || { echo "no guest/ in the publish folder"; return 1; }
   dotnet "$APPS/sandbox/publish/sandbox.dll" >"$APPS/sandbox/publish.txt" || return 1
   contains "$APPS/sandbox/publish.txt" 42 || return 1
   rm -rf "$APPS/sandbox/publish"
+  # Published ReadyToRun itself: the SDK takes the package's compiled assembly as it is.
+  dotnet publish "$APPS/sandbox" -c Release -r "$HOST_RID" --self-contained false -p:PublishReadyToRun=true \
+    -o "$APPS/sandbox/publish-r2r" --nologo -v q || return 1
+  dotnet "$APPS/sandbox/publish-r2r/sandbox.dll" >"$APPS/sandbox/publish-r2r.txt" || return 1
+  contains "$APPS/sandbox/publish-r2r.txt" 42 || return 1
+  contains "$APPS/sandbox/publish-r2r.txt" "readytorun=True" || return 1
+  rm -rf "$APPS/sandbox/publish-r2r"
 }
-check "app: SkWasmPlugin.Sandbox only, published" publish_sandbox
+check "app: SkWasmPlugin.Sandbox only, published (plain, and ReadyToRun for $HOST_RID)" publish_sandbox
 
 new_app ai SkWasmPlugin.AI <<'EOF'
 using Microsoft.Extensions.AI;

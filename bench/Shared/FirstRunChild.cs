@@ -46,12 +46,16 @@ internal static partial class SandboxCases
             var r = await sandbox.ExecuteAsync(new ExecutionRequest(language, Code(language)));
             double result = Since();
             Check(r);
-            var stats = sandbox.GetStatistics();
-            var startup = stats.Runtimes[language.Name()];
             // The RESULT line is what the parent times; the rest is for the notes.
             Console.WriteLine(FormattableString.Invariant($"RESULT {result:0.###}"));
+            Console.Out.Flush();
+            // A JIT startup profile in the cache was left by a previous run (the runtime writes this run's at exit):
+            // this run played it back on a second core (SandboxOptions.JitStartupProfile).
+            bool profile = Directory.EnumerateFiles(cacheDir, "jit-*.profile").Any();
+            var stats = sandbox.GetStatistics();
+            var startup = stats.Runtimes[language.Name()];
             Console.WriteLine(FormattableString.Invariant(
-                $"PHASES main={main:0.#} ctor={ctor:0.#} result={result:0.#} runtime_start={startup.Milliseconds:0.#} startup_fuel={startup.Fuel} snapshot_pages={startup.SnapshotPages} compiler={startup.Compiler} cache_hits={stats.ModuleCacheHits} cache_misses={stats.ModuleCacheMisses} jit_methods={System.Runtime.JitInfo.GetCompiledMethodCount()} jit_ms={System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0.#}"));
+                $"PHASES main={main:0.#} ctor={ctor:0.#} result={result:0.#} runtime_start={startup.Milliseconds:0.#} startup_fuel={startup.Fuel} snapshot_pages={startup.SnapshotPages} compiler={startup.Compiler} jit_profile={(profile ? "played" : "none")} cache_hits={stats.ModuleCacheHits} cache_misses={stats.ModuleCacheMisses} jit_methods={System.Runtime.JitInfo.GetCompiledMethodCount()} jit_ms={System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0.#}"));
             Console.Out.Flush();
             // Not timed: a cold run leaves the optimized code in the cache for the runs after it, as a process that
             // lives past its first seconds does.

@@ -13,7 +13,7 @@ if (args.Length == 0)
           bdn [BenchmarkDotNet args]            BenchmarkDotNet (e.g. bdn --filter '*'); short in-process jobs
           compare [--out F] [--quick]           in-process cases (warm, fresh, recovery, concurrency, memory, fuel, phases)
           native [--out F] [--runs N]           /usr/bin/python3 -c and /usr/bin/node -e baselines
-          first-run-all [--out F] [--cold N] [--warm N] [--variant NAME] [--child-exe PATH]   first execution after process start, in child processes
+          first-run-all [--out F] [--cold N] [--warm N] [--variant NAME] [--child-exe PATH] [--judge-first-call]   first execution after process start, in child processes
           conc --lang L [--sessions N] [--calls K] [--no-pool] [--no-persist] [--no-trim] [--keep-resident BYTES] [--runtimes DIR] [--out F]   N live sessions: memory, concurrent latency, destroy
           fresh [--calls N]                     fresh stateless calls only (both languages, one process): quick side-by-side checks
           cells [--rounds N] [--before DIR] [--out F]   realistic agent cells fresh vs native python3 file.py (and another runtimes tree side by side)
@@ -60,7 +60,7 @@ switch (mode)
         Modes.Native(Opt("--out"), IntOpt("--runs", 30));
         return 0;
     case "first-run-all":
-        Modes.FirstRunAll(Opt("--out"), IntOpt("--cold", 2), IntOpt("--warm", 5), Opt("--variant"), Opt("--child-exe"));
+        Modes.FirstRunAll(Opt("--out"), IntOpt("--cold", 2), IntOpt("--warm", 5), Opt("--variant"), Opt("--child-exe"), args.Contains("--judge-first-call"));
         return 0;
     case "fresh":
     {

@@ -33,7 +33,9 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
     public WasmCodeSandbox(SandboxOptions? options = null, IWorkspaceStorage? storage = null, ILoggerFactory? loggerFactory = null)
     {
         _options = options ?? new SandboxOptions();
+        JitStartupProfile.Start(_options, createFolder: false); // first, so that what follows is in it; the folder once valid
         _options.EnsureValid();
+        JitStartupProfile.Start(_options, createFolder: true);
         _running = new SemaphoreSlim(_options.MaxConcurrentExecutions, _options.MaxConcurrentExecutions);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SkWasmPlugin.Sandbox");
         _catalog = new RuntimeCatalog(_options, _logger);

@@ -47,6 +47,25 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_under_the_JIT_leaves_its_startup_profile_in_the_module_cache_for_the_next()
+    {
+        string modules = Path.Combine(_home, "modules");
+        var started = DateTime.UtcNow.AddSeconds(-2); // file times are coarse on some file systems
+        var (code, _, _) = await Skwasm(null, "run", "--lang", "javascript", "--code", "console.log(1)");
+        Assert.Equal(0, code);
+        var profiles = Directory.GetFiles(modules, "jit-skwasm-*.profile");
+        if (Environment.ProcessorCount < 2)
+        {
+            Assert.Empty(profiles); // multicore JIT needs a second core: nothing recorded
+            return;
+        }
+        // Written by the runtime as the process exited (SandboxOptions.JitStartupProfile, on by default).
+        string profile = Assert.Single(profiles);
+        Assert.True(File.GetLastWriteTimeUtc(profile) >= started, "the profile was not written by this run");
+        Assert.True(new FileInfo(profile).Length > 1024, "the profile records no methods");
+    }
+
+    [Fact]
     public async Task Json_output_has_the_documented_shape_and_a_failure_exits_1()
     {
         var (code, stdout, _) = await Skwasm(null, "run", "-l", "js", "-c", "const a = 1;\nconsole.log(b);", "--json");

@@ -141,6 +141,15 @@ public sealed class SandboxOptions : IValidatableObject
     /// <summary>Disables the on-disk module cache (modules are still compiled once per process).</summary>
     public bool DisableModuleCache { get; set; }
 
+    /// <summary>
+    /// On (the default): the first sandbox of a process starts .NET's multicore JIT
+    /// (<see cref="System.Runtime.ProfileOptimization"/>) with a profile in the module cache folder, one per application,
+    /// so that from the second start on the methods a first call needs are compiled on a background thread ahead of use
+    /// (in a JIT-compiled host about a third of the first call's time on two cores; nothing on one core or under
+    /// NativeAOT). Profile optimization is one per process: turn this off if the application uses it itself.
+    /// </summary>
+    public bool JitStartupProfile { get; set; } = true;
+
     /// <summary>Folder under which temporary workspaces of stateless calls are created. Null: <c>ROOT/scratch</c> (see <see cref="SandboxPaths"/>).</summary>
     public string? ScratchPath { get; set; }
 

@@ -60,7 +60,7 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
         var info = new FileInfo(wasmPath);
         string stamp = $"{info.Length}|{info.LastWriteTimeUtc.Ticks}|";
         string? stampFile = directory is null ? null : Path.Combine(directory,
-            $"wasm-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(wasmPath))))[..32]}.sha256");
+            $"wasm-{CacheKey.Of(Path.GetFullPath(wasmPath))}.sha256");
         if (stampFile is not null)
         {
             MarkUsed(stampFile);
@@ -98,7 +98,7 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
     /// <summary>A module from WebAssembly text (our trampoline): compiling even a small one costs milliseconds.</summary>
     public Module LoadText(Engine engine, string name, string text) =>
         Load(engine, name, () => Module.FromText(engine, name, text),
-            Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text))), counted: false);
+            CacheKey.Of(text), counted: false);
 
     /// <remarks><see cref="Hits"/> and <see cref="Misses"/> count the guest runtimes only (<paramref name="counted"/>).</remarks>
     private Module Load(Engine engine, string name, Func<Module> compile, string wasmSha256, bool counted)
@@ -170,9 +170,8 @@ internal sealed class ModuleCache(string? directory, string engineFingerprint, I
     /// <summary>The cache file of the module <paramref name="name"/> compiled from the .wasm with this sha256.</summary>
     internal string PathFor(string name, string wasmSha256)
     {
-        string key = Convert.ToHexStringLower(SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes($"{WasmtimeVersion}|{engineFingerprint}|{wasmSha256}")));
-        return Path.Combine(directory!, $"{filePrefix}{name}-{key[..32]}.cwasm");
+        string key = CacheKey.Of($"{WasmtimeVersion}|{engineFingerprint}|{wasmSha256}");
+        return Path.Combine(directory!, $"{filePrefix}{name}-{key}.cwasm");
     }
 
     private static void TryDelete(string path)

@@ -26,17 +26,27 @@ internal sealed class RuntimeCatalog : IDisposable
         ScratchRoot = options.ScratchPath ?? SandboxPaths.Scratch();
         Directory.CreateDirectory(ScratchRoot);
         Host = new WasmEngineHost(options, logger);
-        foreach (var language in Languages.All)
+        try
         {
-            var (wasm, mounts) = Layout(language);
-            _runtimes[language] = new Lazy<GuestRuntime>(() =>
-                {
-                    var runtime = new GuestRuntime(language, wasm, mounts, Host, ScratchRoot, logger);
-                    SchedulePrune();
-                    return runtime;
-                },
-                LazyThreadSafetyMode.ExecutionAndPublication);
+            foreach (var language in Languages.All) Register(language);
         }
+        catch
+        {
+            Host.Dispose(); // a runtime file missing: the engine and the epoch thread go too
+            throw;
+        }
+    }
+
+    private void Register(Language language)
+    {
+        var (wasm, mounts) = Layout(language);
+        _runtimes[language] = new Lazy<GuestRuntime>(() =>
+            {
+                var runtime = new GuestRuntime(language, wasm, mounts, Host, ScratchRoot, _logger);
+                SchedulePrune();
+                return runtime;
+            },
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public GuestRuntime Get(Language language) => _runtimes[language].Value;
@@ -81,6 +91,7 @@ internal sealed class RuntimeCatalog : IDisposable
             keep.Add(Path.GetFullPath(StartedImageCache.PathFor(dir, language, sha, mounts)));
         }
         foreach (string path in Host.Cache.InUse) keep.Add(Path.GetFullPath(path));
+        if (JitStartupProfile.Current is { } profile) keep.Add(profile);
         return keep;
     }
 

@@ -28,20 +28,41 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     private readonly Memory _memory;
     private readonly Global _stackPointer;
     private readonly bool _forSession;
-    private readonly Func<int, int, int, int, int> _fdWrite;
-    private readonly Func<int, int, int, long, int, int> _fdPwrite;
-    private readonly Func<int, int, int, int, int, long, long, int, int, int> _pathOpen;
-    private readonly Func<int, int, int, int> _createDirectory;
-    private readonly Func<int, long, int, int, int> _fdSeek;
-    private readonly Func<int, long, int> _setSize;
-    private readonly Func<int, int> _fdClose;
-    private readonly Func<int, int, int> _fdRenumber;
-    private readonly Func<int, int, int> _fdFilestatGet;
-    private readonly Func<int, int, int> _fdFdstatGet;
-    private readonly Func<int, int, int, int, int, int> _pathFilestatGet;
-    private readonly Func<int, int, int, int> _unlink;
-    private readonly Func<int, int, int, int> _removeDirectory;
-    private readonly Func<int, int, int, int, int, int, int> _rename;
+
+    /// <summary>
+    /// WASI's own functions, reached through the trampoline, each looked up on its first use: most calls need none of
+    /// them (the standard streams are captured here), and each lookup costs every new interpreter some microseconds,
+    /// and a process's first call .NET's compiling of one more signature.
+    /// </summary>
+    private readonly Instance _trampoline;
+    private Func<int, int, int, int, int>? _fdWrite;
+    private Func<int, int, int, long, int, int>? _fdPwrite;
+    private Func<int, int, int, int, int, long, long, int, int, int>? _pathOpen;
+    private Func<int, int, int, int>? _createDirectory;
+    private Func<int, long, int, int, int>? _fdSeek;
+    private Func<int, long, int>? _setSize;
+    private Func<int, int>? _fdClose;
+    private Func<int, int, int>? _fdRenumber;
+    private Func<int, int, int>? _fdFilestatGet;
+    private Func<int, int, int>? _fdFdstatGet;
+    private Func<int, int, int, int, int, int>? _pathFilestatGet;
+    private Func<int, int, int, int>? _unlink;
+    private Func<int, int, int, int>? _removeDirectory;
+    private Func<int, int, int, int, int, int, int>? _rename;
+    private Func<int, int, int, int, int> WasiFdWrite => _fdWrite ??= _trampoline.GetFunction<int, int, int, int, int>("fd_write")!;
+    private Func<int, int, int, long, int, int> WasiFdPwrite => _fdPwrite ??= _trampoline.GetFunction<int, int, int, long, int, int>("fd_pwrite")!;
+    private Func<int, int, int, int, int, long, long, int, int, int> WasiPathOpen => _pathOpen ??= _trampoline.GetFunction<int, int, int, int, int, long, long, int, int, int>("path_open")!;
+    private Func<int, int, int, int> WasiCreateDirectory => _createDirectory ??= _trampoline.GetFunction<int, int, int, int>("path_create_directory")!;
+    private Func<int, long, int, int, int> WasiFdSeek => _fdSeek ??= _trampoline.GetFunction<int, long, int, int, int>("fd_seek")!;
+    private Func<int, long, int> WasiSetSize => _setSize ??= _trampoline.GetFunction<int, long, int>("fd_filestat_set_size")!;
+    private Func<int, int> WasiFdClose => _fdClose ??= _trampoline.GetFunction<int, int>("fd_close")!;
+    private Func<int, int, int> WasiFdRenumber => _fdRenumber ??= _trampoline.GetFunction<int, int, int>("fd_renumber")!;
+    private Func<int, int, int> WasiFdFilestatGet => _fdFilestatGet ??= _trampoline.GetFunction<int, int, int>("fd_filestat_get")!;
+    private Func<int, int, int> WasiFdFdstatGet => _fdFdstatGet ??= _trampoline.GetFunction<int, int, int>("fd_fdstat_get")!;
+    private Func<int, int, int, int, int, int> WasiPathFilestatGet => _pathFilestatGet ??= _trampoline.GetFunction<int, int, int, int, int, int>("path_filestat_get")!;
+    private Func<int, int, int, int> WasiUnlink => _unlink ??= _trampoline.GetFunction<int, int, int, int>("path_unlink_file")!;
+    private Func<int, int, int, int> WasiRemoveDirectory => _removeDirectory ??= _trampoline.GetFunction<int, int, int, int>("path_remove_directory")!;
+    private Func<int, int, int, int, int, int, int> WasiRename => _rename ??= _trampoline.GetFunction<int, int, int, int, int, int, int>("path_rename")!;
 
     /// <summary>Descriptors this guest opened and has not closed (each holds a host descriptor and a budget token).</summary>
     private readonly HashSet<int> _openFiles = [];
@@ -74,20 +95,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
         _stackPointer = stackPointer;
         _forSession = forSession;
         Quota = quota;
-        _fdWrite = trampoline.GetFunction<int, int, int, int, int>("fd_write")!;
-        _fdPwrite = trampoline.GetFunction<int, int, int, long, int, int>("fd_pwrite")!;
-        _pathOpen = trampoline.GetFunction<int, int, int, int, int, long, long, int, int, int>("path_open")!;
-        _createDirectory = trampoline.GetFunction<int, int, int, int>("path_create_directory")!;
-        _fdSeek = trampoline.GetFunction<int, long, int, int, int>("fd_seek")!;
-        _setSize = trampoline.GetFunction<int, long, int>("fd_filestat_set_size")!;
-        _fdClose = trampoline.GetFunction<int, int>("fd_close")!;
-        _fdRenumber = trampoline.GetFunction<int, int, int>("fd_renumber")!;
-        _fdFilestatGet = trampoline.GetFunction<int, int, int>("fd_filestat_get")!;
-        _fdFdstatGet = trampoline.GetFunction<int, int, int>("fd_fdstat_get")!;
-        _pathFilestatGet = trampoline.GetFunction<int, int, int, int, int, int>("path_filestat_get")!;
-        _unlink = trampoline.GetFunction<int, int, int, int>("path_unlink_file")!;
-        _removeDirectory = trampoline.GetFunction<int, int, int, int>("path_remove_directory")!;
-        _rename = trampoline.GetFunction<int, int, int, int, int, int, int>("path_rename")!;
+        _trampoline = trampoline;
     }
 
     public WorkspaceQuota Quota { get; }
@@ -131,8 +139,8 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     }
 
     private int PassWrite(int fd, int iovs, int iovsLength, long? offset, int nwrittenPtr) => offset is { } at
-        ? _fdPwrite(fd, iovs, iovsLength, at, nwrittenPtr)
-        : _fdWrite(fd, iovs, iovsLength, nwrittenPtr);
+        ? WasiFdPwrite(fd, iovs, iovsLength, at, nwrittenPtr)
+        : WasiFdWrite(fd, iovs, iovsLength, nwrittenPtr);
 
     /// <summary>
     /// Where a write lands and how big the file is now: the file grows by what lands past its end, including
@@ -142,24 +150,24 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     private (bool Known, long Start, long Size) WriteTarget(int fd, long? offset) =>
         WithScratch<(bool, long, long)>(24, 0, 0, default, at =>
         {
-            if (_fdFdstatGet(fd, at) != 0) return default;
+            if (WasiFdFdstatGet(fd, at) != 0) return default;
             bool append = (_memory.ReadInt16(at + 2) & FdflagAppend) != 0;
-            if (_fdSeek(fd, 0, WhenceCurrent, at) != 0) return default;
+            if (WasiFdSeek(fd, 0, WhenceCurrent, at) != 0) return default;
             long position = _memory.ReadInt64(at);
-            if (_fdSeek(fd, 0, WhenceEnd, at) != 0) return default;
+            if (WasiFdSeek(fd, 0, WhenceEnd, at) != 0) return default;
             long size = _memory.ReadInt64(at);
-            _fdSeek(fd, position, WhenceSet, at);
+            WasiFdSeek(fd, position, WhenceSet, at);
             return (true, offset ?? (append ? size : position), size);
         });
 
     public int SetSize(int fd, long size)
     {
-        if (IsStandardStream(fd) || size < 0) return _setSize(fd, size);
+        if (IsStandardStream(fd) || size < 0) return WasiSetSize(fd, size);
         Changes++;
         var stat = StatDescriptor(fd);
         long growth = stat.Found ? Math.Max(0, size - stat.Size) : size;
         if (!Quota.TryReserve(growth)) return WasiOverrides.ErrnoNoSpace;
-        int rc = _setSize(fd, size);
+        int rc = WasiSetSize(fd, size);
         if (rc != 0) Quota.Release(growth);
         else if (stat.Found && size < stat.Size) Quota.Release(stat.Size - size);
         return rc;
@@ -173,7 +181,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
         bool adds = creating && !before.Found;
         if (adds && !Quota.CanCreate()) return WasiOverrides.ErrnoQuota;
         if (_openFiles.Count >= MaxOpenFiles || !_host.TryTakeGuestFile(_forSession)) return WasiOverrides.ErrnoTooManyFiles;
-        int rc = _pathOpen(dirFd, dirFlags, path, pathLength, oflags, rightsBase, rightsInheriting, fdFlags, fdOut);
+        int rc = WasiPathOpen(dirFd, dirFlags, path, pathLength, oflags, rightsBase, rightsInheriting, fdFlags, fdOut);
         int fd = rc == 0 ? _memory.ReadInt32(fdOut) : -1;
         bool kept = rc == 0 && _openFiles.Add(fd); // a number still counted keeps its one token
         if (!kept) _host.ReturnGuestFiles(_forSession, 1);
@@ -193,7 +201,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
         // session would lose its output (and a file reopened at that number would receive it).
         if (IsStandardStream(fd)) return ErrnoNotSupported;
         var held = _held.Count > 0 && _openFiles.Contains(fd) ? StatDescriptor(fd) : default;
-        int rc = _fdClose(fd);
+        int rc = WasiFdClose(fd);
         if (rc == 0)
         {
             if (_openFiles.Remove(fd)) _host.ReturnGuestFiles(_forSession, 1);
@@ -226,7 +234,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     public int Renumber(int from, int to)
     {
         if (IsStandardStream(to) || IsStandardStream(from)) return ErrnoNotSupported;
-        int rc = _fdRenumber(from, to);
+        int rc = WasiFdRenumber(from, to);
         if (rc == 0 && from != to)
         {
             // 'to' was closed and 'from' now lives there.
@@ -241,7 +249,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     public int CreateDirectory(int dirFd, int path, int pathLength)
     {
         if (!Quota.CanCreate()) return WasiOverrides.ErrnoQuota;
-        int rc = _createDirectory(dirFd, path, pathLength);
+        int rc = WasiCreateDirectory(dirFd, path, pathLength);
         Changes++;
         if (rc == 0) Quota.Created();
         return rc;
@@ -250,7 +258,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     public int Unlink(int dirFd, int path, int pathLength)
     {
         var before = StatPath(dirFd, 0, path, pathLength);
-        int rc = _unlink(dirFd, path, pathLength);
+        int rc = WasiUnlink(dirFd, path, pathLength);
         Changes++;
         if (rc == 0) Removed(before);
         return rc;
@@ -258,7 +266,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
 
     public int RemoveDirectory(int dirFd, int path, int pathLength)
     {
-        int rc = _removeDirectory(dirFd, path, pathLength);
+        int rc = WasiRemoveDirectory(dirFd, path, pathLength);
         Changes++;
         if (rc == 0) Quota.Removed(0);
         return rc;
@@ -268,7 +276,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     {
         var replaced = StatPath(newDirFd, 0, newPath, newPathLength);
         bool itself = replaced.Found && StatPath(oldDirFd, 0, oldPath, oldPathLength) is { Found: true } moved && moved.Inode == replaced.Inode;
-        int rc = _rename(oldDirFd, oldPath, oldPathLength, newDirFd, newPath, newPathLength);
+        int rc = WasiRename(oldDirFd, oldPath, oldPathLength, newDirFd, newPath, newPathLength);
         Changes++;
         if (rc == 0 && !itself && (replaced.Found || replaced.Unknown)) Removed(replaced);
         return rc;
@@ -313,10 +321,10 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
 
     private static readonly Stat Unseen = new(false, true, false, 0);
 
-    private Stat StatDescriptor(int fd) => WithScratch(64, 0, 0, Unseen, at => ReadStat(_fdFilestatGet(fd, at), at));
+    private Stat StatDescriptor(int fd) => WithScratch(64, 0, 0, Unseen, at => ReadStat(WasiFdFilestatGet(fd, at), at));
 
     private Stat StatPath(int dirFd, int flags, int path, int pathLength) =>
-        WithScratch(64, path, pathLength, Unseen, at => ReadStat(_pathFilestatGet(dirFd, flags, path, pathLength, at), at));
+        WithScratch(64, path, pathLength, Unseen, at => ReadStat(WasiPathFilestatGet(dirFd, flags, path, pathLength, at), at));
 
     private Stat ReadStat(int rc, int at) => rc switch
     {

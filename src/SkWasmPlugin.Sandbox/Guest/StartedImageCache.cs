@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace SkWasmPlugin.Sandbox.Hosting;
 
 /// <summary>A runtime's start-up: the started interpreter's memory image, its interrupt plan and the fuel start-up used.</summary>
@@ -19,7 +17,7 @@ internal static class StartedImageCache
     public static string PathFor(string cacheDir, Language language, string wasmSha, IReadOnlyList<Mount> mounts)
     {
         string key = $"{ModuleCache.WasmtimeVersion}|{GuestRuntime.BuildKeyOf(wasmSha, mounts)}|{GuestRuntime.InitFuel}|{MountFingerprint(mounts)}|started-2";
-        return Path.Combine(cacheDir, $"{language.Name()}-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..32]}.started");
+        return Path.Combine(cacheDir, $"{language.Name()}-{CacheKey.Of(key)}.started");
     }
 
     /// <summary>
@@ -43,7 +41,7 @@ internal static class StartedImageCache
             foreach (string rel in mount.HashedFiles)
             {
                 string file = Path.Combine(mount.HostPath, rel);
-                parts.Add(rel + ":" + (File.Exists(file) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file))) : "-"));
+                parts.Add(rel + ":" + (File.Exists(file) ? CacheKey.Of(File.ReadAllBytes(file)) : "-"));
             }
         }
         foreach (var mount in mounts.Where(m => !m.ReadAtStartup && m.ListedDepth > 0 && Directory.Exists(m.HostPath)))
@@ -61,7 +59,7 @@ internal static class StartedImageCache
                     }
                 level = next;
             }
-            parts.Add($"{mount.GuestPath}:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", names)))));
+            parts.Add($"{mount.GuestPath}:" + CacheKey.Of(string.Join("\n", names)));
         }
         return string.Join(";", parts);
     }
