@@ -53,15 +53,15 @@ public sealed class CliTests : IDisposable
         var started = DateTime.UtcNow.AddSeconds(-2); // file times are coarse on some file systems
         var (code, _, _) = await Skwasm(null, "run", "--lang", "javascript", "--code", "console.log(1)");
         Assert.Equal(0, code);
-        var profiles = Directory.GetFiles(modules, "jit-skwasm-*.profile");
+        // The folder is shared by test runs of other builds (each build, like each app, has a profile of its own).
+        var written = Directory.GetFiles(modules, "jit-skwasm-*.profile").Where(f => File.GetLastWriteTimeUtc(f) >= started).ToList();
         if (Environment.ProcessorCount < 2)
         {
-            Assert.Empty(profiles); // multicore JIT needs a second core: nothing recorded
+            Assert.Empty(written); // multicore JIT needs a second core: nothing recorded
             return;
         }
         // Written by the runtime as the process exited (SandboxOptions.JitStartupProfile, on by default).
-        string profile = Assert.Single(profiles);
-        Assert.True(File.GetLastWriteTimeUtc(profile) >= started, "the profile was not written by this run");
+        string profile = Assert.Single(written);
         Assert.True(new FileInfo(profile).Length > 1024, "the profile records no methods");
     }
 
