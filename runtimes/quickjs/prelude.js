@@ -166,6 +166,8 @@
   }
 
   function inspect(v, opts) {
+    // A primitive needs none of the state below (a Map per call was most of console.log(4)'s cost).
+    if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return fmtPrimitive(v);
     const state = { seen: [], refs: new Map(), depth: 2 };
     if (opts && typeof opts === 'object' && 'depth' in opts)
       state.depth = opts.depth === null ? Infinity : opts.depth;
@@ -457,6 +459,7 @@
 
   // the earliest timer as [callback, ...args] (the driver calls it), or null when none is left
   function nextTimer() {
+    if (pending.size === 0) return null; // every call asks (driver.c run_jobs): no iterator when there is no timer
     let next = null;
     for (const t of pending.values()) {
       if (next === null || t.due < next.due || (t.due === next.due && t.seq < next.seq)) next = t;
