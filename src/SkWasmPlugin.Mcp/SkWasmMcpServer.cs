@@ -141,7 +141,7 @@ public static class SkWasmMcpServer
         return o;
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, SkWasmMcpServerOptions o)
+    internal static void ConfigureLogging(ILoggingBuilder logging, SkWasmMcpServerOptions o)
     {
         logging.ClearProviders();
         // Everything to stderr: over stdio, stdout carries the protocol.
@@ -149,6 +149,9 @@ public static class SkWasmMcpServer
         logging.SetMinimumLevel(o.MinimumLogLevel);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // The MCP SDK writes three Information entries per request ("request handler called", "completed", ...): under
+        // load, console formatting and a pipe write for every call (bench/RESULTS.md). Shown when Debug or lower is asked.
+        if (o.MinimumLogLevel >= LogLevel.Information) logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
     }
 
     private static IMcpServerBuilder AddServer(IServiceCollection services, SkWasmMcpServerOptions o)

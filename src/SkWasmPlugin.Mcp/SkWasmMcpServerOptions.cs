@@ -63,7 +63,10 @@ public sealed class SkWasmMcpServerOptions
     /// <summary>Adjusts the tool options (sanitizing, approval, output size for the model).</summary>
     public Action<CodeInterpreterOptions>? ConfigureTools { get; set; }
 
-    /// <summary>Minimum level of the log written to stderr.</summary>
+    /// <summary>
+    /// Minimum level of the log written to stderr. At Information (the default) and above, ASP.NET Core's and the MCP
+    /// SDK's per-request entries are left out (Warning and worse still show); Debug or Trace shows them.
+    /// </summary>
     public Microsoft.Extensions.Logging.LogLevel MinimumLogLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
     /// <summary>A shallow copy (the hosts adjust a copy, never the caller's object).</summary>

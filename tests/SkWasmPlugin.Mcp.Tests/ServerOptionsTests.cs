@@ -39,6 +39,25 @@ public sealed class ServerOptionsTests
     }
 
     [Fact]
+    public void The_log_leaves_out_the_SDKs_per_request_entries_unless_debug_is_asked()
+    {
+        static Microsoft.Extensions.Logging.ILoggerFactory Factory(Microsoft.Extensions.Logging.LogLevel level)
+        {
+            var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+            Microsoft.Extensions.DependencyInjection.LoggingServiceCollectionExtensions.AddLogging(services,
+                b => SkWasmMcpServer.ConfigureLogging(b, new SkWasmMcpServerOptions { MinimumLogLevel = level }));
+            return Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(
+                Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services));
+        }
+        const string sdk = "ModelContextProtocol.Server.McpServer";
+        var byDefault = Factory(new SkWasmMcpServerOptions().MinimumLogLevel);
+        Assert.False(byDefault.CreateLogger(sdk).IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information)); // an entry per call
+        Assert.True(byDefault.CreateLogger(sdk).IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning));
+        Assert.True(byDefault.CreateLogger("SkWasmPlugin.Sandbox").IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information));
+        Assert.True(Factory(Microsoft.Extensions.Logging.LogLevel.Debug).CreateLogger(sdk).IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information));
+    }
+
+    [Fact]
     public void The_servers_own_sandbox_checkpoints_after_an_agents_pause_and_the_caller_has_the_last_word()
     {
         var library = new SandboxOptions();
