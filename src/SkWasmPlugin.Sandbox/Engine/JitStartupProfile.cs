@@ -57,11 +57,10 @@ internal static class JitStartupProfile
     /// <summary>The folder the profile goes in, or null when there is none to use here.</summary>
     internal static string? Folder(SandboxOptions options)
     {
-        if (!options.JitStartupProfile || options.DisableModuleCache) return null;
-        if (!RuntimeFeature.IsDynamicCodeCompiled || Environment.ProcessorCount < 2) return null;
+        if (!options.JitStartupProfile || !RuntimeFeature.IsDynamicCodeCompiled || Environment.ProcessorCount < 2) return null;
         try
         {
-            return Path.GetFullPath(options.ModuleCachePath ?? SandboxPaths.ModuleCache());
+            return WasmEngineHost.CacheDirectory(options) is { } folder ? Path.GetFullPath(folder) : null;
         }
         catch (Exception ex) when (ex is ArgumentException or IOException or InvalidOperationException or NotSupportedException)
         {

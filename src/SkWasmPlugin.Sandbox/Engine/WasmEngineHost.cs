@@ -115,7 +115,7 @@ internal sealed class WasmEngineHost : IDisposable
     public WasmEngineHost(SandboxOptions options, ILogger logger)
     {
         Options = options;
-        string? cacheDir = options.DisableModuleCache ? null : options.ModuleCachePath ?? DefaultCacheDirectory();
+        string? cacheDir = CacheDirectory(options);
         Cache = new ModuleCache(cacheDir, EngineSettings.CacheKey(options), logger);
         BaselineCache = new ModuleCache(cacheDir, EngineSettings.CacheKey(options, CompilerTier.Baseline), logger, "baseline-");
         Stateless = Track(new WasmEngine(options, options.UsePoolingAllocator, Cache));
@@ -142,7 +142,9 @@ internal sealed class WasmEngineHost : IDisposable
         return engine;
     }
 
-    private static string DefaultCacheDirectory() => SandboxPaths.ModuleCache();
+    /// <summary>The module cache folder <paramref name="options"/> name, or null when the cache is disabled.</summary>
+    internal static string? CacheDirectory(SandboxOptions options) =>
+        options.DisableModuleCache ? null : options.ModuleCachePath ?? SandboxPaths.ModuleCache();
 
     public void Dispose()
     {
