@@ -116,11 +116,55 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         }
     }
 
+    // One async method on the call's path, not three: a JIT-compiled host compiles each async method's builder and
+    // state machine box on its first call (bench/RESULTS.md, the first call in a JIT host).
     private async Task<ExecutionResult> RunAsync(ExecutionRequest request, OutputForwarder? output, CancellationToken cancellationToken)
     {
         try
         {
-            return await RunCoreAsync(request, output, cancellationToken).ConfigureAwait(false);
+            var startup = TimeSpan.Zero;
+            if (!_catalog.IsStarted(request.Language))
+            {
+                long started = Stopwatch.GetTimestamp();
+                await StartRuntime(request.Language, cancellationToken).ConfigureAwait(false);
+                startup = Stopwatch.GetElapsedTime(started);
+            }
+            var clock = Stopwatch.StartNew();
+            using var activity = SandboxTelemetry.Source.StartActivity("skwasm.execute");
+            activity?.SetTag("skwasm.language", request.Language.Name());
+            int flags = request.JavaScriptModule && request.Language == Language.JavaScript ? 1 : 0;
+
+            RawExecution raw;
+            IReadOnlyList<string> notes = [];
+            EffectiveLimits limits;
+            var resolvedLimits = request.SessionId is null ? _options.Resolve(request.Limits) : null; // caller errors before waiting
+            await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (request.SessionId is null)
+                {
+                    limits = resolvedLimits!;
+                    raw = await _stateless.RunAsync(request, flags, limits, output, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    EffectiveLimits? resolved = null;
+                    (raw, notes, _) = await Task.Run(() => _sessions.ExecuteAsync(request.SessionId, request.Language, request.Code, request.Stdin, flags,
+                        record => resolved = _options.Resolve(Merge(record.Limits, request.Limits)), cancellationToken, output), CancellationToken.None).ConfigureAwait(false);
+                    limits = resolved!;
+                }
+            }
+            finally
+            {
+                _running.Release();
+            }
+
+            var result = _guidance.Build(request, raw, limits, clock.Elapsed, notes) with { Startup = startup };
+            SandboxTelemetry.Record(result);
+            activity?.SetTag("skwasm.outcome", result.Outcome.ToString());
+            activity?.SetTag("skwasm.fuel", result.FuelConsumed);
+            Log.Executed(_logger, request.Language.Name(), request.SessionId ?? "-", result.Outcome, result.DurationMs, result.FuelConsumed);
+            return result;
         }
         finally
         {
@@ -128,61 +172,15 @@ public sealed class WasmCodeSandbox : ICodeSandbox, IAsyncDisposable, IDisposabl
         }
     }
 
-    private async Task<ExecutionResult> RunCoreAsync(ExecutionRequest request, OutputForwarder? output, CancellationToken cancellationToken)
-    {
-        var startup = await StartRuntimeAsync(request.Language, cancellationToken).ConfigureAwait(false);
-        var clock = Stopwatch.StartNew();
-        using var activity = SandboxTelemetry.Source.StartActivity("skwasm.execute");
-        activity?.SetTag("skwasm.language", request.Language.Name());
-        int flags = request.JavaScriptModule && request.Language == Language.JavaScript ? 1 : 0;
-
-        RawExecution raw;
-        IReadOnlyList<string> notes = [];
-        EffectiveLimits limits;
-        var resolvedLimits = request.SessionId is null ? _options.Resolve(request.Limits) : null; // caller errors before waiting
-        await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (request.SessionId is null)
-            {
-                limits = resolvedLimits!;
-                raw = await _stateless.RunAsync(request, flags, limits, output, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                EffectiveLimits? resolved = null;
-                (raw, notes, _) = await Task.Run(() => _sessions.ExecuteAsync(request.SessionId, request.Language, request.Code, request.Stdin, flags,
-                    record => resolved = _options.Resolve(Merge(record.Limits, request.Limits)), cancellationToken, output), CancellationToken.None).ConfigureAwait(false);
-                limits = resolved!;
-            }
-        }
-        finally
-        {
-            _running.Release();
-        }
-
-        var result = _guidance.Build(request, raw, limits, clock.Elapsed, notes) with { Startup = startup };
-        SandboxTelemetry.Record(result);
-        activity?.SetTag("skwasm.outcome", result.Outcome.ToString());
-        activity?.SetTag("skwasm.fuel", result.FuelConsumed);
-        Log.Executed(_logger, request.Language.Name(), request.SessionId ?? "-", result.Outcome, result.DurationMs, result.FuelConsumed);
-        return result;
-    }
-
     /// <summary>
-    /// Starts the language's runtime if this is its first use (or waits for the call that is starting it): loading or
-    /// compiling the module and taking the start-up image. Returns the time spent, reported as
-    /// <see cref="ExecutionResult.Startup"/> apart from the call's own duration; zero once started.
+    /// Starts the language's runtime on its first use (or waits for the call that is starting it): loading or compiling
+    /// the module and taking the start-up image. The caller reports the time as <see cref="ExecutionResult.Startup"/>,
+    /// apart from the call's own duration.
     /// </summary>
-    private async Task<TimeSpan> StartRuntimeAsync(Language language, CancellationToken cancellationToken)
-    {
-        if (_catalog.IsStarted(language)) return TimeSpan.Zero;
-        long started = Stopwatch.GetTimestamp();
+    private Task StartRuntime(Language language, CancellationToken cancellationToken) =>
         // On the pool: a cold compile takes seconds and must not block the caller's thread. It cannot be cancelled
         // halfway (the next call would pay it again), so a cancelled caller stops waiting but the start-up goes on.
-        await Task.Run(() => _catalog.Get(language), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return Stopwatch.GetElapsedTime(started);
-    }
+        Task.Run(() => _catalog.Get(language), CancellationToken.None).WaitAsync(cancellationToken);
 
     private static ExecutionLimits? Merge(ExecutionLimits? session, ExecutionLimits? call)
     {

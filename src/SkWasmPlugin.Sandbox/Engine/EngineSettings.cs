@@ -28,8 +28,12 @@ internal static class EngineSettings
     /// The settings as the module cache names them, e.g. <c>fuel=1;epoch=1;stack=1048576;opt=speed;cow=1</c>, and
     /// <c>;compiler=winch</c> for the baseline compiler's code.
     /// </summary>
-    public static string CacheKey(SandboxOptions options, CompilerTier compiler = CompilerTier.Optimizing) =>
-        string.Join(";", Settings(options).Select(s => s.Key)) + (compiler == CompilerTier.Baseline ? ";compiler=winch" : "");
+    public static string CacheKey(SandboxOptions options, CompilerTier compiler = CompilerTier.Optimizing)
+    {
+        var key = new System.Text.StringBuilder();
+        foreach (var setting in Settings(options)) key.Append(key.Length == 0 ? "" : ";").Append(setting.Key);
+        return (compiler == CompilerTier.Baseline ? key.Append(";compiler=winch") : key).ToString();
+    }
 
     /// <summary>
     /// A new configuration with every setting applied; the caller disposes it. Null for <see cref="CompilerTier.Baseline"/>

@@ -5,7 +5,8 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 /// <summary>Finds the guest runtime files and starts each runtime once, on first use.</summary>
 internal sealed class RuntimeCatalog : IDisposable
 {
-    private readonly Dictionary<Language, Lazy<GuestRuntime>> _runtimes = [];
+    // An array by language, not a dictionary: no generic instantiation over the enum for a JIT-compiled host to compile.
+    private readonly Lazy<GuestRuntime>[] _runtimes = new Lazy<GuestRuntime>[Languages.All.Count];
 
     public WasmEngineHost Host { get; }
     public string RuntimesPath { get; }
@@ -40,7 +41,7 @@ internal sealed class RuntimeCatalog : IDisposable
     private void Register(Language language)
     {
         var (wasm, mounts) = Layout(language);
-        _runtimes[language] = new Lazy<GuestRuntime>(() =>
+        _runtimes[(int)language] = new Lazy<GuestRuntime>(() =>
             {
                 var runtime = new GuestRuntime(language, wasm, mounts, Host, ScratchRoot, _logger);
                 SchedulePrune();
@@ -49,10 +50,10 @@ internal sealed class RuntimeCatalog : IDisposable
             LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    public GuestRuntime Get(Language language) => _runtimes[language].Value;
+    public GuestRuntime Get(Language language) => _runtimes[(int)language].Value;
 
     /// <summary>True once <paramref name="language"/>'s runtime has started (its first call pays no start-up).</summary>
-    public bool IsStarted(Language language) => _runtimes[language].IsValueCreated;
+    public bool IsStarted(Language language) => _runtimes[(int)language].IsValueCreated;
 
     /// <summary>
     /// After the first runtime started (off the path of any call), prunes the module cache if no process did today:
@@ -95,7 +96,7 @@ internal sealed class RuntimeCatalog : IDisposable
         return keep;
     }
 
-    public IEnumerable<GuestRuntime> StartedRuntimes => _runtimes.Values.Where(r => r.IsValueCreated).Select(r => r.Value);
+    public IEnumerable<GuestRuntime> StartedRuntimes => _runtimes.Where(r => r.IsValueCreated).Select(r => r.Value);
 
     /// <summary>The read-only /data folder (vendored packages), when the runtimes folder has one.</summary>
     public string? DataPath => Directory.Exists(Path.Combine(RuntimesPath, "data")) ? Path.Combine(RuntimesPath, "data") : null;

@@ -52,9 +52,9 @@ internal sealed class WasmEngine : IDisposable
         text.Append("  (export \"memory\" (memory 0))\n");
         foreach (var (name, parameters) in TrampolineFunctions)
         {
-            int count = parameters.Split(' ').Length;
-            string gets = string.Join(" ", Enumerable.Range(0, count).Select(i => $"local.get {i}"));
-            text.Append($"  (func (export \"{name}\") (param {parameters}) (result i32) {gets} call ${name})\n");
+            text.Append($"  (func (export \"{name}\") (param {parameters}) (result i32)");
+            for (int i = 0, count = parameters.Split(' ').Length; i < count; i++) text.Append(" local.get ").Append(i);
+            text.Append($" call ${name})\n");
         }
         return text.Append(')').ToString();
     }

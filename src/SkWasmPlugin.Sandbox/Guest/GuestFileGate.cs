@@ -33,9 +33,12 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     /// <summary>
     /// WASI's own functions, reached through the trampoline, each looked up on its first use: most calls need none of
     /// them (the standard streams are captured here), and each lookup costs every new interpreter some microseconds,
-    /// and a process's first call .NET's compiling of one more signature.
+    /// and a process's first call .NET's compiling of one more signature. The trampoline itself is instantiated on the
+    /// first such use too, in the interpreter's store (most interpreters never touch a file after start-up).
     /// </summary>
-    private readonly Instance _trampoline;
+    private readonly Func<Instance> _newTrampoline;
+    private Instance? _trampolineInstance;
+    private Instance Trampoline => _trampolineInstance ??= _newTrampoline();
     private Func<int, int, int, int, int>? _fdWrite;
     private Func<int, int, int, long, int, int>? _fdPwrite;
     private Func<int, int, int, int, int, long, long, int, int, int>? _pathOpen;
@@ -50,20 +53,20 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     private Func<int, int, int, int>? _unlink;
     private Func<int, int, int, int>? _removeDirectory;
     private Func<int, int, int, int, int, int, int>? _rename;
-    private Func<int, int, int, int, int> WasiFdWrite => _fdWrite ??= _trampoline.GetFunction<int, int, int, int, int>("fd_write")!;
-    private Func<int, int, int, long, int, int> WasiFdPwrite => _fdPwrite ??= _trampoline.GetFunction<int, int, int, long, int, int>("fd_pwrite")!;
-    private Func<int, int, int, int, int, long, long, int, int, int> WasiPathOpen => _pathOpen ??= _trampoline.GetFunction<int, int, int, int, int, long, long, int, int, int>("path_open")!;
-    private Func<int, int, int, int> WasiCreateDirectory => _createDirectory ??= _trampoline.GetFunction<int, int, int, int>("path_create_directory")!;
-    private Func<int, long, int, int, int> WasiFdSeek => _fdSeek ??= _trampoline.GetFunction<int, long, int, int, int>("fd_seek")!;
-    private Func<int, long, int> WasiSetSize => _setSize ??= _trampoline.GetFunction<int, long, int>("fd_filestat_set_size")!;
-    private Func<int, int> WasiFdClose => _fdClose ??= _trampoline.GetFunction<int, int>("fd_close")!;
-    private Func<int, int, int> WasiFdRenumber => _fdRenumber ??= _trampoline.GetFunction<int, int, int>("fd_renumber")!;
-    private Func<int, int, int> WasiFdFilestatGet => _fdFilestatGet ??= _trampoline.GetFunction<int, int, int>("fd_filestat_get")!;
-    private Func<int, int, int> WasiFdFdstatGet => _fdFdstatGet ??= _trampoline.GetFunction<int, int, int>("fd_fdstat_get")!;
-    private Func<int, int, int, int, int, int> WasiPathFilestatGet => _pathFilestatGet ??= _trampoline.GetFunction<int, int, int, int, int, int>("path_filestat_get")!;
-    private Func<int, int, int, int> WasiUnlink => _unlink ??= _trampoline.GetFunction<int, int, int, int>("path_unlink_file")!;
-    private Func<int, int, int, int> WasiRemoveDirectory => _removeDirectory ??= _trampoline.GetFunction<int, int, int, int>("path_remove_directory")!;
-    private Func<int, int, int, int, int, int, int> WasiRename => _rename ??= _trampoline.GetFunction<int, int, int, int, int, int, int>("path_rename")!;
+    private Func<int, int, int, int, int> WasiFdWrite => _fdWrite ??= Trampoline.GetFunction<int, int, int, int, int>("fd_write")!;
+    private Func<int, int, int, long, int, int> WasiFdPwrite => _fdPwrite ??= Trampoline.GetFunction<int, int, int, long, int, int>("fd_pwrite")!;
+    private Func<int, int, int, int, int, long, long, int, int, int> WasiPathOpen => _pathOpen ??= Trampoline.GetFunction<int, int, int, int, int, long, long, int, int, int>("path_open")!;
+    private Func<int, int, int, int> WasiCreateDirectory => _createDirectory ??= Trampoline.GetFunction<int, int, int, int>("path_create_directory")!;
+    private Func<int, long, int, int, int> WasiFdSeek => _fdSeek ??= Trampoline.GetFunction<int, long, int, int, int>("fd_seek")!;
+    private Func<int, long, int> WasiSetSize => _setSize ??= Trampoline.GetFunction<int, long, int>("fd_filestat_set_size")!;
+    private Func<int, int> WasiFdClose => _fdClose ??= Trampoline.GetFunction<int, int>("fd_close")!;
+    private Func<int, int, int> WasiFdRenumber => _fdRenumber ??= Trampoline.GetFunction<int, int, int>("fd_renumber")!;
+    private Func<int, int, int> WasiFdFilestatGet => _fdFilestatGet ??= Trampoline.GetFunction<int, int, int>("fd_filestat_get")!;
+    private Func<int, int, int> WasiFdFdstatGet => _fdFdstatGet ??= Trampoline.GetFunction<int, int, int>("fd_fdstat_get")!;
+    private Func<int, int, int, int, int, int> WasiPathFilestatGet => _pathFilestatGet ??= Trampoline.GetFunction<int, int, int, int, int, int>("path_filestat_get")!;
+    private Func<int, int, int, int> WasiUnlink => _unlink ??= Trampoline.GetFunction<int, int, int, int>("path_unlink_file")!;
+    private Func<int, int, int, int> WasiRemoveDirectory => _removeDirectory ??= Trampoline.GetFunction<int, int, int, int>("path_remove_directory")!;
+    private Func<int, int, int, int, int, int, int> WasiRename => _rename ??= Trampoline.GetFunction<int, int, int, int, int, int, int>("path_rename")!;
 
     /// <summary>Descriptors this guest opened and has not closed (each holds a host descriptor and a budget token).</summary>
     private readonly HashSet<int> _openFiles = [];
@@ -87,7 +90,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
     private readonly (OutputCapture Stdout, OutputCapture Stderr)? _output;
 
     /// <summary>The gate of one interpreter; its stdout and stderr writes go straight to <paramref name="output"/> when given (else through WASI).</summary>
-    public GuestFileGate(WasmEngineHost host, Instance trampoline, Memory memory, Global stackPointer, WorkspaceQuota quota, bool forSession,
+    public GuestFileGate(WasmEngineHost host, Func<Instance> trampoline, Memory memory, Global stackPointer, WorkspaceQuota quota, bool forSession,
         (OutputCapture Stdout, OutputCapture Stderr)? output = null)
     {
         _output = output;
@@ -96,7 +99,7 @@ internal sealed class GuestFileGate : IGuestFileSystemGate
         _stackPointer = stackPointer;
         _forSession = forSession;
         Quota = quota;
-        _trampoline = trampoline;
+        _newTrampoline = trampoline;
     }
 
     public WorkspaceQuota Quota { get; }

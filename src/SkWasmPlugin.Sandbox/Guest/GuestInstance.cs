@@ -107,14 +107,21 @@ internal sealed class GuestInstance : IDisposable
         // start). The callback is set once the memory is known: instantiating a reactor runs no guest code.
         SoftStop = new SoftStopController(_memory, runtime.InterruptPlan, runtime.Host.Options.EpochInterval, _stdout, _stderr);
         _store.SetEpochDeadlineCallback(SoftStop.OnEpochDeadline);
-        var plain = engine.WasiLinker;
-        object[] imports = [_memory, .. WasmEngine.TrampolineFunctions.Select(f => (object)plain.GetFunction(_store, Wasi, f.Name)!)];
-        var trampoline = new Instance(_store, engine.Trampoline, imports);
-        Files = new GuestFileGate(runtime.Host, trampoline, _memory, stackPointer, quota, forSession, (_stdout, _stderr));
+        Files = new GuestFileGate(runtime.Host, () => NewTrampoline(engine), _memory, stackPointer, quota, forSession, (_stdout, _stderr));
         _alloc = _instance.GetFunction<int, int>("sk_alloc") ?? throw Missing("sk_alloc");
         _free = _instance.GetAction<int>("sk_free") ?? throw Missing("sk_free");
         _exec = _instance.GetFunction<int, int, int, int, int, int>("sk_exec") ?? throw Missing("sk_exec");
         _report = _instance.GetFunction<int>("sk_report") ?? throw Missing("sk_report");
+    }
+
+    /// <summary>Our WASI trampoline in this interpreter's store, importing its memory and plain WASI (made on the file gate's first need).</summary>
+    private Instance NewTrampoline(WasmEngine engine)
+    {
+        var plain = engine.WasiLinker;
+        var imports = new object[WasmEngine.TrampolineFunctions.Length + 1];
+        imports[0] = _memory;
+        for (int i = 1; i < imports.Length; i++) imports[i] = plain.GetFunction(_store, Wasi, WasmEngine.TrampolineFunctions[i - 1].Name)!;
+        return new Instance(_store, engine.Trampoline, imports);
     }
 
     private InvalidOperationException Missing(string export) =>

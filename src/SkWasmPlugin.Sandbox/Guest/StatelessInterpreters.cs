@@ -29,7 +29,8 @@ internal sealed class StatelessInterpreters : IAsyncDisposable
     {
         _catalog = catalog;
         _options = options;
-        _ready = [.. Languages.All.Select(_ => new Ready(options.ReadyStatelessInterpreters))];
+        _ready = new Ready[Languages.All.Count];
+        for (int i = 0; i < _ready.Length; i++) _ready[i] = new Ready(options.ReadyStatelessInterpreters);
     }
 
     /// <summary>Interpreters kept for the next calls of <paramref name="language"/> now (for tests).</summary>
