@@ -38,41 +38,48 @@ internal static class WasiOverrides
         linker.DefineFunction("wasi_snapshot_preview1", "fd_write",
             (Caller caller, int fd, int iovs, int iovsLen, int nwritten) =>
                 Quota(caller).Write(caller, fd, iovs, iovsLen, null, nwritten));
-        linker.DefineFunction("wasi_snapshot_preview1", "fd_pwrite",
-            (Caller caller, int fd, int iovs, int iovsLen, long offset, int nwritten) =>
-                Quota(caller).Write(caller, fd, iovs, iovsLen, offset, nwritten));
-        linker.DefineFunction("wasi_snapshot_preview1", "path_open",
-            (Caller caller, int dirFd, int dirFlags, int path, int pathLen, int oflags, long rightsBase, long rightsInheriting, int fdFlags, int fdOut) =>
-                Quota(caller).Open(dirFd, dirFlags, path, pathLen, oflags, rightsBase, rightsInheriting, fdFlags, fdOut));
-        linker.DefineFunction("wasi_snapshot_preview1", "path_create_directory",
-            (Caller caller, int dirFd, int path, int pathLen) => Quota(caller).CreateDirectory(dirFd, path, pathLen));
+        // The rest are called seldom (files, not output): one untyped callback shape for all of them, so that a
+        // JIT-compiled host compiles one Wasmtime wrapper for them, not one per signature (bench/RESULTS.md).
+        Define(linker, "fd_pwrite", "i32 i32 i32 i64 i32", (caller, a) =>
+            Quota(caller).Write(caller, I(a, 0), I(a, 1), I(a, 2), L(a, 3), I(a, 4)));
+        Define(linker, "path_open", "i32 i32 i32 i32 i32 i64 i64 i32 i32", (caller, a) =>
+            Quota(caller).Open(I(a, 0), I(a, 1), I(a, 2), I(a, 3), I(a, 4), L(a, 5), L(a, 6), I(a, 7), I(a, 8)));
+        Define(linker, "path_create_directory", "i32 i32 i32", (caller, a) => Quota(caller).CreateDirectory(I(a, 0), I(a, 1), I(a, 2)));
         // Growing a file by ftruncate counts like a write (else truncate(10**12) makes a terabyte file on the host).
-        linker.DefineFunction("wasi_snapshot_preview1", "fd_filestat_set_size",
-            (Caller caller, int fd, long size) => Quota(caller).SetSize(fd, size));
+        Define(linker, "fd_filestat_set_size", "i32 i64", (caller, a) => Quota(caller).SetSize(I(a, 0), L(a, 1)));
         // Open descriptors are counted (per interpreter and process-wide), so closes and renumbers must be seen.
-        linker.DefineFunction("wasi_snapshot_preview1", "fd_close",
-            (Caller caller, int fd) => Quota(caller).Close(fd));
-        linker.DefineFunction("wasi_snapshot_preview1", "fd_renumber",
-            (Caller caller, int from, int to) => Quota(caller).Renumber(from, to));
+        Define(linker, "fd_close", "i32", (caller, a) => Quota(caller).Close(I(a, 0)));
+        Define(linker, "fd_renumber", "i32 i32", (caller, a) => Quota(caller).Renumber(I(a, 0), I(a, 1)));
         // Removals give their bytes and entries back to the quota, so its accounting stays exact.
-        linker.DefineFunction("wasi_snapshot_preview1", "path_unlink_file",
-            (Caller caller, int dirFd, int path, int pathLen) => Quota(caller).Unlink(dirFd, path, pathLen));
-        linker.DefineFunction("wasi_snapshot_preview1", "path_remove_directory",
-            (Caller caller, int dirFd, int path, int pathLen) => Quota(caller).RemoveDirectory(dirFd, path, pathLen));
-        linker.DefineFunction("wasi_snapshot_preview1", "path_rename",
-            (Caller caller, int oldFd, int oldPath, int oldPathLen, int newFd, int newPath, int newPathLen) =>
-                Quota(caller).Rename(oldFd, oldPath, oldPathLen, newFd, newPath, newPathLen));
+        Define(linker, "path_unlink_file", "i32 i32 i32", (caller, a) => Quota(caller).Unlink(I(a, 0), I(a, 1), I(a, 2)));
+        Define(linker, "path_remove_directory", "i32 i32 i32", (caller, a) => Quota(caller).RemoveDirectory(I(a, 0), I(a, 1), I(a, 2)));
+        Define(linker, "path_rename", "i32 i32 i32 i32 i32 i32", (caller, a) =>
+            Quota(caller).Rename(I(a, 0), I(a, 1), I(a, 2), I(a, 3), I(a, 4), I(a, 5)));
         // Preallocation would grow a file without a write the quota sees.
-        linker.DefineFunction("wasi_snapshot_preview1", "fd_allocate",
-            (int fd, long offset, long length) => ErrnoNotSupported);
+        Define(linker, "fd_allocate", "i32 i64 i64", (_, _) => ErrnoNotSupported);
         // No links: a symlink the guest made (e.g. to "../..") would point host code that walks the workspace
         // at the session store or the whole disk, and hard links would dodge the file count. WASI itself never
         // follows a link out of a preopen, but the host is not WASI.
-        linker.DefineFunction("wasi_snapshot_preview1", "path_symlink",
-            (int oldPath, int oldPathLen, int dirFd, int newPath, int newPathLen) => ErrnoPerm);
-        linker.DefineFunction("wasi_snapshot_preview1", "path_link",
-            (int oldFd, int oldFlags, int oldPath, int oldPathLen, int newFd, int newPath, int newPathLen) => ErrnoPerm);
+        Define(linker, "path_symlink", "i32 i32 i32 i32 i32", (_, _) => ErrnoPerm);
+        Define(linker, "path_link", "i32 i32 i32 i32 i32 i32 i32", (_, _) => ErrnoPerm);
     }
+
+    private static readonly ValueKind[] ResultErrno = [ValueKind.Int32];
+
+    /// <summary>Defines WASI function <paramref name="name"/> (parameters as in wat: i32, i64) returning an errno.</summary>
+    private static void Define(Linker linker, string name, string parameters, Func<Caller, ReadOnlySpan<ValueBox>, int> call)
+    {
+        var kinds = parameters.Split(' ');
+        var parameterKinds = new ValueKind[kinds.Length];
+        for (int i = 0; i < kinds.Length; i++) parameterKinds[i] = kinds[i] == "i64" ? ValueKind.Int64 : ValueKind.Int32;
+        linker.DefineFunction("wasi_snapshot_preview1", name,
+            (Caller caller, ReadOnlySpan<ValueBox> arguments, Span<ValueBox> results) => results[0] = call(caller, arguments),
+            parameterKinds, ResultErrno);
+    }
+
+    private static int I(ReadOnlySpan<ValueBox> arguments, int index) => arguments[index].AsInt32();
+
+    private static long L(ReadOnlySpan<ValueBox> arguments, int index) => arguments[index].AsInt64();
 
     private static IGuestFileSystemGate Quota(Caller caller) =>
         (caller.GetData() as GuestInstance)?.Files ?? throw new InvalidOperationException("Store data is not a guest instance.");
