@@ -45,4 +45,15 @@ public sealed class JitStartupProfileTests
             Directory.Delete(cache, recursive: true);
         }
     }
+
+    [Fact]
+    public void Two_applications_or_two_builds_never_share_a_profile_name()
+    {
+        var build = Guid.NewGuid();
+        string name = JitStartupProfile.FileName("My App", "/srv/a/", build);
+        Assert.Matches(@"^jit-My_App-[0-9a-f]{16}\.profile$", name);
+        Assert.Equal(name, JitStartupProfile.FileName("My App", "/srv/a/", build));
+        Assert.NotEqual(name, JitStartupProfile.FileName("My App", "/srv/b/", build));
+        Assert.NotEqual(name, JitStartupProfile.FileName("My App", "/srv/a/", Guid.NewGuid()));
+    }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -72,13 +74,27 @@ internal static class JitStartupProfile
     /// <c>jit-APP-HASH.profile</c>: APP the entry assembly's name, HASH of its folder and of this library's build, so two
     /// applications (or two builds) sharing a cache never play back each other's profile.
     /// </summary>
-    internal static string FileName()
+    internal static string FileName() => FileName(Assembly.GetEntryAssembly()?.GetName().Name ?? "app", AppContext.BaseDirectory,
+        typeof(JitStartupProfile).Assembly.ManifestModule.ModuleVersionId);
+
+    internal static string FileName(string app, string folder, Guid build)
     {
-        var entry = Assembly.GetEntryAssembly();
-        string app = entry?.GetName().Name ?? "app";
         var safe = new StringBuilder(app.Length);
         foreach (char c in app) safe.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_');
-        string identity = AppContext.BaseDirectory + "\n" + typeof(JitStartupProfile).Assembly.ManifestModule.ModuleVersionId;
-        return $"jit-{safe}-{CacheKey.Of(identity)[..16]}.profile";
+        Span<byte> buildBytes = stackalloc byte[16];
+        build.TryWriteBytes(buildBytes);
+        ulong hash = Fnv1a(buildBytes, Fnv1a(MemoryMarshal.AsBytes(folder.AsSpan()), FnvOffset));
+        return "jit-" + safe + "-" + hash.ToString("x16", CultureInfo.InvariantCulture) + ".profile";
+    }
+
+    // 64-bit FNV-1a, not CacheKey: this name is worked out before the profile starts, while the second core is idle, and
+    // XXH3, UTF-8 and hex formatting are all compiled by the JIT on their first use (vectorised code ReadyToRun leaves
+    // out); a clash between two applications' names would only mix their profiles, which the runtime tolerates.
+    private const ulong FnvOffset = 14695981039346656037, FnvPrime = 1099511628211;
+
+    private static ulong Fnv1a(ReadOnlySpan<byte> data, ulong hash)
+    {
+        foreach (byte b in data) hash = (hash ^ b) * FnvPrime;
+        return hash;
     }
 }
