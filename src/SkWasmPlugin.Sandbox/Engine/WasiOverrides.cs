@@ -40,20 +40,20 @@ internal static class WasiOverrides
                 Quota(caller).Write(caller, fd, iovs, iovsLen, null, nwritten));
         // The rest are called seldom (files, not output): one untyped callback shape for all of them, so that a
         // JIT-compiled host compiles one Wasmtime wrapper for them, not one per signature (bench/RESULTS.md).
-        Define(linker, "fd_pwrite", "i32 i32 i32 i64 i32", (caller, a) =>
+        Define(linker, "fd_pwrite", (caller, a) =>
             Quota(caller).Write(caller, I(a, 0), I(a, 1), I(a, 2), L(a, 3), I(a, 4)));
-        Define(linker, "path_open", "i32 i32 i32 i32 i32 i64 i64 i32 i32", (caller, a) =>
+        Define(linker, "path_open", (caller, a) =>
             Quota(caller).Open(I(a, 0), I(a, 1), I(a, 2), I(a, 3), I(a, 4), L(a, 5), L(a, 6), I(a, 7), I(a, 8)));
-        Define(linker, "path_create_directory", "i32 i32 i32", (caller, a) => Quota(caller).CreateDirectory(I(a, 0), I(a, 1), I(a, 2)));
+        Define(linker, "path_create_directory", (caller, a) => Quota(caller).CreateDirectory(I(a, 0), I(a, 1), I(a, 2)));
         // Growing a file by ftruncate counts like a write (else truncate(10**12) makes a terabyte file on the host).
-        Define(linker, "fd_filestat_set_size", "i32 i64", (caller, a) => Quota(caller).SetSize(I(a, 0), L(a, 1)));
+        Define(linker, "fd_filestat_set_size", (caller, a) => Quota(caller).SetSize(I(a, 0), L(a, 1)));
         // Open descriptors are counted (per interpreter and process-wide), so closes and renumbers must be seen.
-        Define(linker, "fd_close", "i32", (caller, a) => Quota(caller).Close(I(a, 0)));
-        Define(linker, "fd_renumber", "i32 i32", (caller, a) => Quota(caller).Renumber(I(a, 0), I(a, 1)));
+        Define(linker, "fd_close", (caller, a) => Quota(caller).Close(I(a, 0)));
+        Define(linker, "fd_renumber", (caller, a) => Quota(caller).Renumber(I(a, 0), I(a, 1)));
         // Removals give their bytes and entries back to the quota, so its accounting stays exact.
-        Define(linker, "path_unlink_file", "i32 i32 i32", (caller, a) => Quota(caller).Unlink(I(a, 0), I(a, 1), I(a, 2)));
-        Define(linker, "path_remove_directory", "i32 i32 i32", (caller, a) => Quota(caller).RemoveDirectory(I(a, 0), I(a, 1), I(a, 2)));
-        Define(linker, "path_rename", "i32 i32 i32 i32 i32 i32", (caller, a) =>
+        Define(linker, "path_unlink_file", (caller, a) => Quota(caller).Unlink(I(a, 0), I(a, 1), I(a, 2)));
+        Define(linker, "path_remove_directory", (caller, a) => Quota(caller).RemoveDirectory(I(a, 0), I(a, 1), I(a, 2)));
+        Define(linker, "path_rename", (caller, a) =>
             Quota(caller).Rename(I(a, 0), I(a, 1), I(a, 2), I(a, 3), I(a, 4), I(a, 5)));
         // Preallocation would grow a file without a write the quota sees.
         Define(linker, "fd_allocate", "i32 i64 i64", (_, _) => ErrnoNotSupported);
@@ -65,6 +65,18 @@ internal static class WasiOverrides
     }
 
     private static readonly ValueKind[] ResultErrno = [ValueKind.Int32];
+
+    /// <summary>Defines WASI function <paramref name="name"/> with the parameters the trampoline also forwards it with.</summary>
+    private static void Define(Linker linker, string name, Func<Caller, ReadOnlySpan<ValueBox>, int> call)
+    {
+        foreach (var (function, parameters) in WasmEngine.TrampolineFunctions)
+        {
+            if (function != name) continue;
+            Define(linker, name, parameters, call);
+            return;
+        }
+        throw new InvalidOperationException($"WASI function '{name}' is not in WasmEngine.TrampolineFunctions; give its parameters.");
+    }
 
     /// <summary>Defines WASI function <paramref name="name"/> (parameters as in wat: i32, i64) returning an errno.</summary>
     private static void Define(Linker linker, string name, string parameters, Func<Caller, ReadOnlySpan<ValueBox>, int> call)

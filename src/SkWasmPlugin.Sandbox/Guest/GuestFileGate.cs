@@ -11,9 +11,9 @@ namespace SkWasmPlugin.Sandbox.Hosting;
 /// a workspace file, and a session would lose its output for good).
 /// The accounting is exact (growth is measured from the file's size and the write's position, deletions
 /// give their bytes back), so a refused write never walks the workspace again.
-/// One job, the WASI file gate, in one type (some 360 lines, 30 of them the WASI functions it forwards to, each looked
-/// up on first use): each override and the accounting it feeds are read together, and splitting them would spread one
-/// invariant over several files.
+/// One job, the WASI file gate, in one type (some 370 lines, 33 of them the trampoline and the WASI functions it forwards
+/// to, each made or looked up on first use): each override and the accounting it feeds are read together, and
+/// splitting them would spread one invariant over several files.
 /// </summary>
 internal sealed class GuestFileGate : IGuestFileSystemGate
 {

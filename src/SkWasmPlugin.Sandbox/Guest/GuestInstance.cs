@@ -107,7 +107,7 @@ internal sealed class GuestInstance : IDisposable
         // start). The callback is set once the memory is known: instantiating a reactor runs no guest code.
         SoftStop = new SoftStopController(_memory, runtime.InterruptPlan, runtime.Host.Options.EpochInterval, _stdout, _stderr);
         _store.SetEpochDeadlineCallback(SoftStop.OnEpochDeadline);
-        Files = new GuestFileGate(runtime.Host, () => NewTrampoline(engine), _memory, stackPointer, quota, forSession, (_stdout, _stderr));
+        Files = new GuestFileGate(runtime.Host, NewTrampoline, _memory, stackPointer, quota, forSession, (_stdout, _stderr));
         _alloc = _instance.GetFunction<int, int>("sk_alloc") ?? throw Missing("sk_alloc");
         _free = _instance.GetAction<int>("sk_free") ?? throw Missing("sk_free");
         _exec = _instance.GetFunction<int, int, int, int, int, int>("sk_exec") ?? throw Missing("sk_exec");
@@ -115,13 +115,13 @@ internal sealed class GuestInstance : IDisposable
     }
 
     /// <summary>Our WASI trampoline in this interpreter's store, importing its memory and plain WASI (made on the file gate's first need).</summary>
-    private Instance NewTrampoline(WasmEngine engine)
+    private Instance NewTrampoline()
     {
-        var plain = engine.WasiLinker;
+        var plain = _engine.WasiLinker;
         var imports = new object[WasmEngine.TrampolineFunctions.Length + 1];
         imports[0] = _memory;
         for (int i = 1; i < imports.Length; i++) imports[i] = plain.GetFunction(_store, Wasi, WasmEngine.TrampolineFunctions[i - 1].Name)!;
-        return new Instance(_store, engine.Trampoline, imports);
+        return new Instance(_store, _engine.Trampoline, imports);
     }
 
     private InvalidOperationException Missing(string export) =>
