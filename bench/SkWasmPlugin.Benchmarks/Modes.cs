@@ -230,7 +230,7 @@ internal static class Modes
 
     /// <param name="variant">Names how this program was built when it is not the plain build (e.g. "published ReadyToRun").</param>
     /// <param name="childExe">A native executable of the child (SkWasmPlugin.FirstRun published NativeAOT); null: this program.</param>
-    /// <param name="judgeFirstCall">Judge the Main-to-result part against the first-call goal (a JIT-compiled child on the library as packed).</param>
+    /// <param name="judgeFirstCall">Judge the call after the constructor against the first-call goal, with constructor + call from Main beside it (a JIT-compiled child on the library as packed).</param>
     public static void FirstRunAll(string? output, int cold, int warm, string? variant = null, string? childExe = null, bool judgeFirstCall = false)
     {
         string dll = childExe ?? typeof(Modes).Assembly.Location;
@@ -259,6 +259,7 @@ internal static class Modes
                 }
                 var warmMs = new List<double>();
                 var afterMain = new List<double>();
+                var afterConstructor = new List<double>();
                 string lastPhases = "";
                 for (int i = 0; i < warm + 1; i++)
                 {
@@ -267,6 +268,7 @@ internal static class Modes
                     if (i == 0) continue; // the first one pays for the page cache of the .cwasm just written
                     warmMs.Add(ms);
                     afterMain.Add(Phase(phases, "result") - Phase(phases, "main"));
+                    afterConstructor.Add(Phase(phases, "result") - Phase(phases, "ctor"));
                     lastPhases = phases;
                 }
                 string native = lang == Language.Python ? "native-python" : "native-node";
@@ -274,12 +276,19 @@ internal static class Modes
                     Row.Append(output, [Row.Latency($"first run after process start {name}, empty cache{suffix}", Summary.Of(coldMs), Judge.P50AtMost, 2000, "p50 <= 2 s", native)]);
                 Row.Append(output, [Row.Latency($"first run after process start {name}, module cache{suffix}", Summary.Of(warmMs), Judge.P50AtMost, 100, "p50 <= 100 ms", native,
                     "child phases (ms since spawn): " + lastPhases)]);
-                // The "first call after constructing the sandbox in a JIT-compiled host", judged where the child
-                // runs as a JIT-compiled app on the package's build of the library (compare.sh).
-                Row.Append(output, [judgeFirstCall
-                    ? Row.Latency($"first call in a JIT host {name}, module cache{suffix}: constructor + call, from Main to the result", Summary.Of(afterMain), Judge.P50AtMost, 60, "p50 <= 60 ms", "-",
-                        "the child plays back the JIT startup profile its previous run recorded (SandboxOptions.JitStartupProfile)")
-                    : Row.Latency($"first run {name}, module cache{suffix}: from Main to the result (our part)", Summary.Of(afterMain), Judge.None, double.NaN, "info", "-")]);
+                // The "first call after constructing the sandbox in a JIT-compiled host": ExecuteAsync, from the
+                // constructor's return to the result (its table's "first call after new WasmCodeSandbox()"), judged where
+                // the child runs as a JIT-compiled app on the package's build of the library (compare.sh); the
+                // constructor and the call together, from Main, beside it.
+                if (judgeFirstCall)
+                    Row.Append(output,
+                    [
+                        Row.Latency($"first call in a JIT host {name}, module cache{suffix}: the call after the constructor, to the result", Summary.Of(afterConstructor), Judge.P50AtMost, 60, "p50 <= 60 ms", "-",
+                            "the child plays back the JIT startup profile its previous run recorded (SandboxOptions.JitStartupProfile)"),
+                        Row.Latency($"first call in a JIT host {name}, module cache{suffix}: constructor + call, from Main to the result", Summary.Of(afterMain), Judge.None, double.NaN, "info", "-"),
+                    ]);
+                else
+                    Row.Append(output, [Row.Latency($"first run {name}, module cache{suffix}: from Main to the result (our part)", Summary.Of(afterMain), Judge.None, double.NaN, "info", "-")]);
             }
         }
         finally
